@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, builds everything, starts a real
+# PostgreSQL on a temporary directory and a free loopback port, and runs every test with CTest.
+# Extra arguments go to ctest (e.g. hack/test.sh -L unit).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+hack/install-deps.sh all
+
+build="${MINITWIT_BUILD_DIR:-$root/build}"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINITWIT_BUILD_FUZZERS=ON
+cmake --build "$build" -j "$(nproc)"
+
+pgdir="$(mktemp -d /tmp/minitwit-test-pg.XXXXXX)"
+trap 'tests/support/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+eval "$(tests/support/postgres.sh start "$pgdir")"
+
+cd "$build"
+ctest --output-on-failure --timeout 1800 "$@"
