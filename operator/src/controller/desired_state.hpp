@@ -1,0 +1,113 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/minitwit.hpp"
+#include "kube/kube_client.hpp"
+
+namespace minitwit::controller {
+
+using Json = nlohmann::json;
+
+// Labels and annotations on every child.
+inline constexpr char kLabelName[] = "app.kubernetes.io/name";
+inline constexpr char kLabelInstance[] = "app.kubernetes.io/instance";
+inline constexpr char kLabelManagedBy[] = "app.kubernetes.io/managed-by";
+inline constexpr char kLabelComponent[] = "app.kubernetes.io/component";
+inline constexpr char kAppName[] = "minitwit";
+inline constexpr char kManagedBy[] = "minitwit-operator";
+inline constexpr char kComponentApp[] = "app";
+inline constexpr char kComponentDatabase[] = "database";
+// HotStandby: the operator patches this label onto pods (never into the pod template); the
+// Service selects only the active one.
+inline constexpr char kLabelRole[] = "minitwit.dev/role";
+inline constexpr char kRoleActive[] = "active";
+inline constexpr char kRoleStandby[] = "standby";
+// Hash of the applied configuration: a change (including a field we stopped setting) makes
+// the live object differ from the desired one, so the reconciler applies again.
+inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
+
+inline constexpr char kFieldManager[] = "minitwit-operator";
+inline constexpr int32_t kServicePort = 80;
+inline constexpr int32_t kPostgresPort = 5432;
+inline constexpr char kPostgresUser[] = "minitwit";
+inline constexpr char kPostgresDatabase[] = "minitwit";
+inline constexpr int32_t kAppUid = 65532;
+inline constexpr int32_t kPostgresUid = 999;
+inline constexpr int32_t kPreStopSleepSeconds = 5;
+
+// Keys of the generated Secrets.
+inline constexpr char kSessionSecretKey[] = "sessionSecret";
+inline constexpr char kDatabaseUriKey[] = "uri";
+inline constexpr char kDatabasePasswordKey[] = "password";
+
+// Child names, derived from the MiniTwit's name.
+std::string DeploymentName(const api::MiniTwit& minitwit);
+std::string ServiceName(const api::MiniTwit& minitwit);
+std::string SessionSecretName(const api::MiniTwit& minitwit);
+std::string DatabaseName(const api::MiniTwit& minitwit);  // StatefulSet, Service, Secret, NetworkPolicy
+std::string DatabaseClaimName(const api::MiniTwit& minitwit);
+
+// Pod labels of the app (the Deployment's selector) and of the database.
+std::map<std::string, std::string> AppSelectorLabels(const api::MiniTwit& minitwit);
+std::map<std::string, std::string> DatabaseSelectorLabels(const api::MiniTwit& minitwit);
+// The app selector as a label-selector string, for status.selector and the /scale subresource.
+std::string AppSelectorString(const api::MiniTwit& minitwit);
+
+// Everything the pure builders need beyond the spec, resolved by the reconciler.
+struct DesiredInputs {
+  // The image to run: spec.image, or the last good image while spec.image is a rolled-back failure.
+  std::string image;
+  // Where DATABASE_URL comes from: the external Secret, or the generated in-cluster one.
+  std::string database_secret_name;
+  std::string database_secret_key;
+  // Where SESSION_SECRET comes from: spec.sessionSecretRef or the generated Secret.
+  std::string session_secret_name;
+  std::string session_secret_key;
+  // Generated values, kept across reconciles by reading them back from the live Secrets.
+  std::string session_secret_value;  // only without spec.sessionSecretRef
+  std::string database_password;     // only with database.inCluster
+};
+
+struct DesiredObject {
+  kube::ResourceType type;
+  Json object;  // apiVersion, kind, metadata (labels, owner reference), spec/data: an apply configuration
+};
+
+// The inputs for `minitwit` when nothing has been generated yet (values are empty).
+DesiredInputs DefaultInputs(const api::MiniTwit& minitwit);
+
+// Every child `minitwit` should have, in apply order (Secrets and database before the app).
+std::vector<DesiredObject> BuildDesiredState(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
+
+// Builders of single children (exposed for tests).
+Json BuildOwnerReference(const api::MiniTwit& minitwit);
+Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
+Json BuildService(const api::MiniTwit& minitwit);
+Json BuildPodDisruptionBudget(const api::MiniTwit& minitwit);
+std::optional<Json> BuildHorizontalPodAutoscaler(const api::MiniTwit& minitwit);
+std::optional<Json> BuildSessionSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
+Json BuildDatabaseSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
+Json BuildDatabaseClaim(const api::MiniTwit& minitwit);
+Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
+Json BuildDatabaseService(const api::MiniTwit& minitwit);
+Json BuildDatabaseNetworkPolicy(const api::MiniTwit& minitwit);
+
+// Adds the kAnnotationSpecHash annotation computed over the rest of `object`.
+void StampSpecHash(Json& object);
+
+// True when every field of `desired` is present in `live` with an equal value (quantity
+// strings compared by value, since the API server normalises them). Fields set only by the
+// server or other managers in `live` are ignored.
+bool IsSubset(const Json& desired, const Json& live);
+
+std::string Base64Encode(std::string_view data);
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace minitwit::controller

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/minitwit.hpp"
+#include "controller/desired_state.hpp"
+#include "controller/reconciler_interface.hpp"
+#include "kube/kube_client.hpp"
+#include "kube/object_cache.hpp"
+
+namespace minitwit::controller {
+
+// Wall-clock time for condition and event timestamps (the queue's Clock is monotonic).
+class WallClock {
+ public:
+  virtual ~WallClock() = default;
+  virtual std::chrono::system_clock::time_point Now() const = 0;
+};
+
+class SystemWallClock : public WallClock {
+ public:
+  std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now(); }
+};
+
+// RFC 3339 in UTC with seconds, as metav1.Time serialises.
+std::string FormatTime(std::chrono::system_clock::time_point time);
+
+// Informer caches the reconciler reads from. A null entry means "read through the client",
+// which is what unit tests with a fake client use. A cache may hold only the objects labelled
+// as ours; objects the user owns (the external database Secret) are confirmed with a Get.
+struct ReconcilerCaches {
+  const kube::ObjectCache* minitwits = nullptr;
+  const kube::ObjectCache* deployments = nullptr;
+  const kube::ObjectCache* statefulsets = nullptr;
+  const kube::ObjectCache* services = nullptr;
+  const kube::ObjectCache* secrets = nullptr;
+  const kube::ObjectCache* pods = nullptr;
+  const kube::ObjectCache* persistent_volume_claims = nullptr;
+  const kube::ObjectCache* pod_disruption_budgets = nullptr;
+  const kube::ObjectCache* horizontal_pod_autoscalers = nullptr;
+  const kube::ObjectCache* network_policies = nullptr;
+};
+
+struct ReconcilerOptions {
+  // Written into events as reportingInstance (the operator pod's name).
+  std::string reporting_instance = kFieldManager;
+  // HotStandby: how often the active pod is checked.
+  std::chrono::milliseconds failover_check_interval{std::chrono::seconds(1)};
+  // While a rollout is in progress: a safety net beside the Deployment watch.
+  std::chrono::milliseconds rollout_check_interval{std::chrono::seconds(5)};
+  // While the external database Secret is missing (nothing watches Secrets we do not own).
+  std::chrono::milliseconds secret_retry_interval{std::chrono::seconds(10)};
+  // Generates passwords and session secrets; defaults to 32 random bytes in hex.
+  std::function<std::string()> generate_secret;
+};
+
+// Reconciles one MiniTwit: applies the children that differ from the desired state, tracks
+// the rollout (rollback or pause on a missed progress deadline), moves the HotStandby
+// active label, and writes status through /status when it changed.
+class MiniTwitReconciler : public Reconciler {
+ public:
+  MiniTwitReconciler(kube::KubeClient& client, const WallClock& clock, ReconcilerCaches caches = {},
+                     ReconcilerOptions options = {});
+
+  ReconcileResult Reconcile(const std::string& ns, const std::string& name) override;
+
+ private:
+  struct Context;
+
+  kube::Result<std::optional<kube::Json>> Read(const kube::ResourceType& type, const std::string& ns,
+                                               const std::string& name) const;
+  // Like Read, but a cache miss is confirmed with a Get: a generated secret must never be
+  // generated twice just because the informer has not seen the first one yet.
+  kube::Result<std::optional<kube::Json>> ReadConfirmed(const kube::ResourceType& type, const std::string& ns,
+                                                        const std::string& name) const;
+  kube::Result<std::vector<kube::Json>> ListPods(const std::string& ns,
+                                                 const std::map<std::string, std::string>& labels) const;
+  const kube::ObjectCache* CacheFor(const kube::ResourceType& type) const;
+
+  std::optional<ReconcileResult> ResolveInputs(Context& ctx);
+  void TrackRollout(Context& ctx);
+  std::optional<kube::ApiError> ApplyChildren(Context& ctx);
+  std::optional<kube::ApiError> PruneChildren(Context& ctx);
+  std::optional<kube::ApiError> ManageActivePod(Context& ctx);
+  void ComputeStatus(Context& ctx);
+  std::optional<kube::ApiError> WriteStatus(Context& ctx);
+  void RecordEvent(Context& ctx, const char* type, const char* reason, const std::string& message);
+  std::string Now() const;
+
+  kube::KubeClient& client_;
+  const WallClock& clock_;
+  ReconcilerCaches caches_;
+  ReconcilerOptions options_;
+  std::atomic<uint64_t> event_counter_{0};
+};
+
+}  // namespace minitwit::controller

@@ -1,0 +1,490 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "api/resource_types.hpp"
+#include "controller/conditions.hpp"
+#include "controller/desired_state.hpp"
+#include "controller/reconciler.hpp"
+#include "fake_kube_client.hpp"
+
+namespace minitwit::controller {
+namespace {
+
+using minitwit::testing::FakeKubeClient;
+using namespace std::chrono_literals;
+
+class FakeWallClock : public WallClock {
+ public:
+  std::chrono::system_clock::time_point Now() const override { return now; }
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::from_time_t(1'800'000'000);
+};
+
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  ReconcilerTest() : reconciler_(client_, clock_, {}, Options()) {}
+
+  ReconcilerOptions Options() {
+    ReconcilerOptions options;
+    options.generate_secret = [this] { return "generated-" + std::to_string(++generated_); };
+    return options;
+  }
+
+  void PutMiniTwit(const char* spec_json) {
+    client_.Put(api::kMiniTwitType,
+                {{"apiVersion", "minitwit.dev/v1alpha1"},
+                 {"kind", "MiniTwit"},
+                 {"metadata", {{"name", "prod"}, {"namespace", "mt"}, {"uid", "uid-1"}}},
+                 {"spec", Json::parse(spec_json)}});
+  }
+
+  void EditSpec(const std::function<void(Json&)>& edit) {
+    Json object = *client_.Object(api::kMiniTwitType, "mt", "prod");
+    edit(object["spec"]);
+    client_.Put(api::kMiniTwitType, object);
+  }
+
+  void PutDatabaseSecret() {
+    client_.Put(api::kSecretType, {{"apiVersion", "v1"},
+                                   {"kind", "Secret"},
+                                   {"metadata", {{"name", "pg"}, {"namespace", "mt"}}},
+                                   {"data", {{"uri", Base64Encode("postgresql://u:p@db/minitwit")}}}});
+  }
+
+  Json Deployment() { return client_.Object(api::kDeploymentType, "mt", "prod").value_or(Json()); }
+  Json Status() { return client_.Object(api::kMiniTwitType, "mt", "prod").value()["status"]; }
+  std::string Image() { return Deployment()["spec"]["template"]["spec"]["containers"][0]["image"]; }
+
+  // The Deployment controller finished: every replica of the template is available.
+  void DeploymentRolledOut(int replicas) {
+    const int64_t generation = Deployment()["metadata"]["generation"];
+    client_.SetStatus(api::kDeploymentType, "mt", "prod",
+                      {{"observedGeneration", generation},
+                       {"replicas", replicas},
+                       {"updatedReplicas", replicas},
+                       {"readyReplicas", replicas},
+                       {"availableReplicas", replicas},
+                       {"conditions", Json::array({{{"type", "Progressing"}, {"status", "True"},
+                                                    {"reason", "NewReplicaSetAvailable"}},
+                                                   {{"type", "Available"}, {"status", "True"},
+                                                    {"reason", "MinimumReplicasAvailable"}}})}});
+  }
+
+  // The Deployment controller gave up on the new template; old pods still serve.
+  void DeploymentMissedDeadline(int replicas) {
+    const int64_t generation = Deployment()["metadata"]["generation"];
+    client_.SetStatus(api::kDeploymentType, "mt", "prod",
+                      {{"observedGeneration", generation},
+                       {"replicas", replicas + 1},
+                       {"updatedReplicas", 1},
+                       {"readyReplicas", replicas},
+                       {"availableReplicas", replicas},
+                       {"conditions", Json::array({{{"type", "Progressing"}, {"status", "False"},
+                                                    {"reason", "ProgressDeadlineExceeded"}},
+                                                   {{"type", "Available"}, {"status", "True"},
+                                                    {"reason", "MinimumReplicasAvailable"}}})}});
+  }
+
+  const Json* Condition(const std::string& type) {
+    static Json holder;
+    holder = Status()["conditions"];
+    return FindCondition(holder, type);
+  }
+
+  std::vector<std::string> EventReasons() {
+    std::vector<std::string> reasons;
+    for (const auto& call : client_.CallsOf("create", "events")) reasons.push_back(call.body["reason"]);
+    return reasons;
+  }
+
+  // Reconciles, then lets the Deployment roll out, then reconciles again.
+  void Converge(int replicas = 2) {
+    ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+    DeploymentRolledOut(replicas);
+    ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  }
+
+  FakeKubeClient client_;
+  FakeWallClock clock_;
+  int generated_ = 0;
+  MiniTwitReconciler reconciler_;
+};
+
+constexpr char kExternal[] = R"({"image": "minitwit:1", "database": {"external": {"secretName": "pg"}}})";
+
+TEST_F(ReconcilerTest, MissingMiniTwitIsDone) {
+  const ReconcileResult result = reconciler_.Reconcile("mt", "gone");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
+  EXPECT_TRUE(client_.MutatingCalls().empty());
+}
+
+TEST_F(ReconcilerTest, CreatesChildrenWithOneFieldManagerAndWritesStatus) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+
+  std::vector<std::string> applied;
+  for (const auto& call : client_.CallsOf("apply")) {
+    applied.push_back(call.plural + "/" + call.name + (call.subresource.empty() ? "" : "/" + call.subresource));
+  }
+  EXPECT_EQ(applied, (std::vector<std::string>{"secrets/prod-session", "deployments/prod", "services/prod",
+                                               "poddisruptionbudgets/prod", "minitwits/prod/status"}));
+  EXPECT_EQ(Image(), "minitwit:1");
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventCreated});
+
+  const Json status = Status();
+  EXPECT_EQ(status["observedGeneration"], 1);
+  EXPECT_EQ(status["phase"], kPhaseProgressing);
+  EXPECT_EQ(status["selector"],
+            "app.kubernetes.io/component=app,app.kubernetes.io/instance=prod,app.kubernetes.io/name=minitwit");
+  EXPECT_EQ(status["image"], "minitwit:1");
+  EXPECT_FALSE(status.contains("lastGoodImage"));
+  ASSERT_NE(Condition(kConditionDatabaseReady), nullptr);
+  EXPECT_EQ((*Condition(kConditionDatabaseReady))["status"], "True");
+  EXPECT_EQ((*Condition(kConditionProgressing))["reason"], kReasonRolloutInProgress);
+}
+
+TEST_F(ReconcilerTest, ConvergedResourceMakesZeroWrites) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  Converge();
+  EXPECT_EQ(Status()["phase"], kPhaseReady);
+  EXPECT_EQ(Status()["lastGoodImage"], "minitwit:1");
+  EXPECT_EQ(Status()["readyReplicas"], 2);
+
+  client_.ClearCalls();
+  clock_.now += 10min;
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
+  EXPECT_TRUE(client_.MutatingCalls().empty()) << client_.MutatingCalls().front().verb << " "
+                                               << client_.MutatingCalls().front().plural;
+}
+
+TEST_F(ReconcilerTest, StatusWrittenOnlyOnChangeAndTransitionTimeKept) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  Converge();
+  const std::string available_since = (*Condition(kConditionAvailable))["lastTransitionTime"];
+
+  clock_.now += 1h;
+  client_.SetStatus(api::kDeploymentType, "mt", "prod", {{"readyReplicas", 1}});  // one pod not ready
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  ASSERT_EQ(client_.CallsOf("apply", "minitwits").size(), 1u);
+  EXPECT_EQ(client_.CallsOf("apply", "minitwits")[0].subresource, "status");
+  EXPECT_EQ(Status()["readyReplicas"], 1);
+  // Still available: the transition time must not move.
+  EXPECT_EQ((*Condition(kConditionAvailable))["lastTransitionTime"], available_since);
+
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.CallsOf("apply", "minitwits").empty());
+}
+
+TEST_F(ReconcilerTest, RollsBackWhenProgressDeadlineExceeded) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  Converge();
+  EditSpec([](Json& spec) { spec["image"] = "minitwit:2-broken"; });
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Image(), "minitwit:2-broken");
+  EXPECT_EQ(Status()["phase"], kPhaseProgressing);
+
+  DeploymentMissedDeadline(2);
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Image(), "minitwit:1");  // the last good image, applied again
+  ASSERT_EQ(client_.CallsOf("apply", "deployments").size(), 1u);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventRolledBack});
+  const Json* rolled_back = Condition(kConditionRolledBack);
+  ASSERT_NE(rolled_back, nullptr);
+  EXPECT_EQ((*rolled_back)["status"], "True");
+  EXPECT_NE((*rolled_back)["message"].get<std::string>().find("minitwit:2-broken"), std::string::npos);
+  EXPECT_EQ(Status()["failedImage"], "minitwit:2-broken");
+  EXPECT_EQ(Status()["lastGoodImage"], "minitwit:1");
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
+
+  // The old image rolls out again; spec.image still names the failed one: nothing re-rolls.
+  DeploymentRolledOut(2);
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.CallsOf("apply", "deployments").empty());
+  EXPECT_TRUE(EventReasons().empty());
+  EXPECT_EQ(Image(), "minitwit:1");
+
+  // A new image clears the rollback.
+  EditSpec([](Json& spec) { spec["image"] = "minitwit:3"; });
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Image(), "minitwit:3");
+  DeploymentRolledOut(2);
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Status()["lastGoodImage"], "minitwit:3");
+  EXPECT_FALSE(Status().contains("failedImage"));
+  EXPECT_EQ((*Condition(kConditionRolledBack))["status"], "False");
+  EXPECT_EQ(Status()["phase"], kPhaseReady);
+}
+
+TEST_F(ReconcilerTest, PauseLeavesTheDeploymentAndSetsDegraded) {
+  PutMiniTwit(R"({"image": "minitwit:1", "rollout": {"onFailure": "Pause"},
+                  "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  Converge();
+  EditSpec([](Json& spec) { spec["image"] = "minitwit:2-broken"; });
+  reconciler_.Reconcile("mt", "prod");
+  DeploymentMissedDeadline(2);
+  client_.ClearCalls();
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
+  EXPECT_EQ(Image(), "minitwit:2-broken");
+  EXPECT_TRUE(client_.CallsOf("apply", "deployments").empty());
+  EXPECT_EQ((*Condition(kConditionDegraded))["status"], "True");
+  EXPECT_EQ((*Condition(kConditionDegraded))["reason"], kReasonRolloutPaused);
+  EXPECT_EQ((*Condition(kConditionRolledBack))["status"], "False");
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventRolloutFailed});
+
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.MutatingCalls().empty());  // the event is not repeated
+}
+
+TEST_F(ReconcilerTest, NoRollbackWithoutLastGoodImage) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  DeploymentMissedDeadline(0);
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Image(), "minitwit:1");
+  EXPECT_EQ((*Condition(kConditionDegraded))["reason"], kReasonNoLastGoodImage);
+}
+
+TEST_F(ReconcilerTest, HorizontalPodAutoscalerOwnsReplicas) {
+  PutMiniTwit(R"({"image": "minitwit:1", "autoscaling": {"minReplicas": 2, "maxReplicas": 10},
+                  "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  ASSERT_EQ(client_.CallsOf("apply", "deployments").size(), 1u);
+  EXPECT_FALSE(client_.CallsOf("apply", "deployments")[0].body["spec"].contains("replicas"));
+  ASSERT_EQ(client_.CallsOf("apply", "horizontalpodautoscalers").size(), 1u);
+
+  // The HPA scales the Deployment to 7; the operator leaves that alone.
+  Json deployment = Deployment();
+  deployment["spec"]["replicas"] = 7;
+  client_.Put(api::kDeploymentType, deployment);
+  DeploymentRolledOut(7);
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.CallsOf("apply", "deployments").empty());
+  EXPECT_EQ(Deployment()["spec"]["replicas"], 7);
+  EXPECT_EQ(Status()["replicas"], 7);
+  EXPECT_EQ(Status()["phase"], kPhaseReady);
+
+  // Autoscaling off: the HPA goes, spec.replicas comes back.
+  EditSpec([](Json& spec) {
+    spec.erase("autoscaling");
+    spec["replicas"] = 3;
+  });
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  ASSERT_EQ(client_.CallsOf("delete", "horizontalpodautoscalers").size(), 1u);
+  EXPECT_EQ(Deployment()["spec"]["replicas"], 3);
+}
+
+TEST_F(ReconcilerTest, MissingSecretSetsDatabaseNotReadyAndRequeues) {
+  PutMiniTwit(kExternal);
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.after, 10s);
+  EXPECT_TRUE(client_.CallsOf("apply", "deployments").empty());
+  const Json* database = Condition(kConditionDatabaseReady);
+  ASSERT_NE(database, nullptr);
+  EXPECT_EQ((*database)["status"], "False");
+  EXPECT_EQ((*database)["reason"], kReasonSecretNotFound);
+  EXPECT_EQ(Status()["phase"], kPhasePending);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventSecretNotFound});
+
+  // Secret without the key.
+  client_.Put(api::kSecretType, {{"apiVersion", "v1"},
+                                 {"kind", "Secret"},
+                                 {"metadata", {{"name", "pg"}, {"namespace", "mt"}}},
+                                 {"data", {{"url", Base64Encode("x")}}}});
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ((*Condition(kConditionDatabaseReady))["reason"], kReasonSecretKeyMissing);
+
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ((*Condition(kConditionDatabaseReady))["status"], "True");
+  EXPECT_EQ(Image(), "minitwit:1");
+}
+
+TEST_F(ReconcilerTest, InClusterSecretsAreGeneratedOnceAndReused) {
+  PutMiniTwit(R"({"image": "minitwit:1", "database": {"inCluster": {}}})");
+  reconciler_.Reconcile("mt", "prod");
+  const Json db_secret = *client_.Object(api::kSecretType, "mt", "prod-db");
+  const std::string password = *Base64Decode(db_secret["data"]["password"].get<std::string>());
+  EXPECT_FALSE(password.empty());
+  EXPECT_EQ(Status()["phase"], kPhasePending);  // the database is not ready yet
+  EXPECT_EQ((*Condition(kConditionDatabaseReady))["reason"], kReasonDatabaseStarting);
+  ASSERT_TRUE(client_.Object(api::kStatefulSetType, "mt", "prod-db").has_value());
+  ASSERT_TRUE(client_.Object(api::kNetworkPolicyType, "mt", "prod-db").has_value());
+  ASSERT_TRUE(client_.Object(api::kPersistentVolumeClaimType, "mt", "prod-db-data").has_value());
+
+  client_.SetStatus(api::kStatefulSetType, "mt", "prod-db", {{"readyReplicas", 1}});
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.CallsOf("apply", "secrets").empty());
+  EXPECT_EQ(*Base64Decode((*client_.Object(api::kSecretType, "mt", "prod-db"))["data"]["password"].get<std::string>()),
+            password);
+  EXPECT_EQ((*Condition(kConditionDatabaseReady))["status"], "True");
+}
+
+TEST_F(ReconcilerTest, HotStandbyFailoverMovesTheRoleLabel) {
+  PutMiniTwit(R"({"image": "minitwit:1", "mode": "HotStandby", "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Deployment()["spec"]["replicas"], 2);
+
+  auto pod = [](const std::string& name, bool ready, const std::string& role) {
+    Json labels = {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
+                   {"app.kubernetes.io/component", "app"}};
+    if (!role.empty()) labels["minitwit.dev/role"] = role;
+    return Json{{"apiVersion", "v1"},
+                {"kind", "Pod"},
+                {"metadata", {{"name", name}, {"namespace", "mt"}, {"labels", labels}}},
+                {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})}}},
+                {"status",
+                 {{"phase", "Running"},
+                  {"conditions", Json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})}}}};
+  };
+  client_.Put(api::kPodType, pod("prod-a", true, ""));
+  client_.Put(api::kPodType, pod("prod-b", true, ""));
+  ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.after, 1s);
+  const std::string first = Status()["activePod"];
+  const std::string second = first == "prod-a" ? "prod-b" : "prod-a";
+  EXPECT_EQ((*client_.Object(api::kPodType, "mt", first))["metadata"]["labels"]["minitwit.dev/role"], "active");
+  EXPECT_EQ((*client_.Object(api::kPodType, "mt", second))["metadata"]["labels"]["minitwit.dev/role"], "standby");
+
+  // The active pod stops being ready.
+  client_.Put(api::kPodType, pod(first, false, "active"));
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(Status()["activePod"], second);
+  EXPECT_EQ((*client_.Object(api::kPodType, "mt", second))["metadata"]["labels"]["minitwit.dev/role"], "active");
+  EXPECT_EQ((*client_.Object(api::kPodType, "mt", first))["metadata"]["labels"]["minitwit.dev/role"], "standby");
+  EXPECT_EQ(client_.CallsOf("patch", "pods").size(), 2u);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventFailover});
+
+  // Stable: nothing more to patch.
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  EXPECT_TRUE(client_.CallsOf("patch", "pods").empty());
+}
+
+TEST_F(ReconcilerTest, InvalidSpecIsReportedNotApplied) {
+  PutMiniTwit(R"({"image": "minitwit:1", "mode": "HotStandby", "autoscaling": {"maxReplicas": 4},
+                  "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
+  EXPECT_TRUE(client_.CallsOf("apply", "deployments").empty());
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
+  EXPECT_EQ((*Condition(kConditionDegraded))["reason"], kReasonInvalidSpec);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventInvalidSpec});
+}
+
+TEST_F(ReconcilerTest, ApplyErrorIsReturnedForBackoff) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  client_.FailNext("apply", "deployments", {500, "InternalError", "etcd is sad"});
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kError);
+  EXPECT_NE(result.error.find("etcd is sad"), std::string::npos);
+  const std::vector<std::string> reasons = EventReasons();
+  EXPECT_NE(std::find(reasons.begin(), reasons.end(), kEventApplyFailed), reasons.end());
+}
+
+TEST_F(ReconcilerTest, DeletingMiniTwitIsLeftToTheGarbageCollector) {
+  PutMiniTwit(kExternal);
+  Json object = *client_.Object(api::kMiniTwitType, "mt", "prod");
+  object["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  client_.Put(api::kMiniTwitType, object);
+  EXPECT_EQ(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kDone);
+  EXPECT_TRUE(client_.MutatingCalls().empty());
+}
+
+// An informer cache that has not seen anything yet.
+class EmptyCache : public kube::ObjectCache {
+ public:
+  std::optional<Json> Get(const std::string&, const std::string&) const override { return std::nullopt; }
+  std::vector<Json> List(const std::string&, const std::map<std::string, std::string>&) const override { return {}; }
+  bool HasSynced() const override { return true; }
+};
+
+TEST(ReconcilerCacheTest, GeneratedSecretIsConfirmedBeforeRegenerating) {
+  FakeKubeClient client;
+  FakeWallClock clock;
+  EmptyCache secrets;
+  ReconcilerCaches caches;
+  caches.secrets = &secrets;
+  int generated = 0;
+  ReconcilerOptions options;
+  options.generate_secret = [&] { return "generated-" + std::to_string(++generated); };
+  MiniTwitReconciler reconciler(client, clock, caches, options);
+  client.Put(api::kMiniTwitType, {{"apiVersion", "minitwit.dev/v1alpha1"},
+                                  {"kind", "MiniTwit"},
+                                  {"metadata", {{"name", "prod"}, {"namespace", "mt"}, {"uid", "uid-1"}}},
+                                  {"spec", {{"image", "m:1"}, {"database", {{"inCluster", Json::object()}}}}}});
+  reconciler.Reconcile("mt", "prod");
+  const Json first = *client.Object(api::kSecretType, "mt", "prod-db");
+  // The cache still misses the Secret; the reconciler must not generate a second password.
+  reconciler.Reconcile("mt", "prod");
+  EXPECT_EQ((*client.Object(api::kSecretType, "mt", "prod-db"))["data"]["password"], first["data"]["password"]);
+  EXPECT_EQ(generated, 2);  // one database password, one session secret
+}
+
+TEST(ReconcilerCacheTest, ExternalSecretOutsideTheCacheIsRead) {
+  FakeKubeClient client;
+  FakeWallClock clock;
+  EmptyCache secrets;  // the informer only holds Secrets labelled as the operator's
+  ReconcilerCaches caches;
+  caches.secrets = &secrets;
+  MiniTwitReconciler reconciler(client, clock, caches);
+  client.Put(api::kMiniTwitType, {{"apiVersion", "minitwit.dev/v1alpha1"},
+                                  {"kind", "MiniTwit"},
+                                  {"metadata", {{"name", "prod"}, {"namespace", "mt"}, {"uid", "uid-1"}}},
+                                  {"spec", {{"image", "m:1"}, {"database", {{"external", {{"secretName", "pg"}}}}}}}});
+  client.Put(api::kSecretType, {{"apiVersion", "v1"},
+                                {"kind", "Secret"},
+                                {"metadata", {{"name", "pg"}, {"namespace", "mt"}}},
+                                {"data", {{"uri", Base64Encode("postgresql://u:p@db/minitwit")}}}});
+  reconciler.Reconcile("mt", "prod");
+  const Json status = (*client.Object(api::kMiniTwitType, "mt", "prod"))["status"];
+  EXPECT_TRUE(IsConditionTrue(status["conditions"], kConditionDatabaseReady));
+  EXPECT_TRUE(client.Object(api::kDeploymentType, "mt", "prod").has_value());
+}
+
+TEST_F(ReconcilerTest, EventsNameTheMiniTwit) {
+  PutMiniTwit(kExternal);
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  const auto events = client_.CallsOf("create", "events");
+  ASSERT_EQ(events.size(), 1u);
+  const Json& event = events[0].body;
+  EXPECT_EQ(events[0].ns, "mt");
+  EXPECT_EQ(event["involvedObject"],
+            Json({{"apiVersion", "minitwit.dev/v1alpha1"}, {"kind", "MiniTwit"}, {"name", "prod"},
+                  {"namespace", "mt"}, {"uid", "uid-1"}}));
+  EXPECT_EQ(event["type"], "Normal");
+  EXPECT_EQ(event["firstTimestamp"], FormatTime(clock_.now));
+  EXPECT_EQ(event["metadata"]["name"].get<std::string>().rfind("prod.", 0), 0u);
+}
+
+TEST(FormatTime, Rfc3339Utc) {
+  EXPECT_EQ(FormatTime(std::chrono::system_clock::from_time_t(0)), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace minitwit::controller
