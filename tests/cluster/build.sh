@@ -12,6 +12,27 @@ export GOPATH="${GOPATH:-$HOME/go}"
 
 log() { printf '[cluster-build %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
+# progress NAME TOTAL: turns `go build -v` output (one package path per line) into a
+# progress line every 20 s; anything else (compiler errors) is passed through.
+progress() {
+  local name="$1" total="$2" count=0 last=$SECONDS line
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^[A-Za-z0-9._/~-]+$ ]]; then
+      count=$((count + 1))
+      if ((SECONDS - last >= 20)); then
+        last=$SECONDS
+        if [[ "$total" =~ ^[0-9]+$ ]] && ((total > 0)); then
+          log "$name: $count/$total packages compiled ($((100 * count / total))%), at $line"
+        else
+          log "$name: $count packages compiled, at $line"
+        fi
+      fi
+    else
+      printf '%s\n' "$line" >&2
+    fi
+  done
+}
+
 # build_module NAME VERSION_KEY LDFLAGS PACKAGES...: builds into $cache/NAME-VERSION/bin.
 build_module() {
   local name="$1" version="$2" ldflags="$3"; shift 3
@@ -21,10 +42,11 @@ build_module() {
   cp "$here/modules/$name/"* "$work/"
   log "$name $version: resolving modules"
   (cd "$work" && go mod tidy >/dev/null 2>&1 || go mod download)
-  log "$name $version: compiling $* (first build takes a while)"
+  local total; total="$(cd "$work" && go list -deps "$@" 2>/dev/null | wc -l)" || total="?"
+  log "$name $version: compiling $* ($total packages; first build takes a while)"
   mkdir -p "$out"
   local start=$SECONDS
-  (cd "$work" && go build -trimpath -ldflags "$ldflags" -o "$out/" "$@")
+  (cd "$work" && go build -v -trimpath -ldflags "$ldflags" -o "$out/" "$@" 2>&1) | progress "$name" "$total"
   touch "$out/.complete"
   rm -rf "$work"
   log "$name $version: built in $((SECONDS - start)) s"
@@ -71,7 +93,12 @@ for component in $components; do
       build_module kubernetes "$KUBERNETES_VERSION-etcd$ETCD_VERSION" "$(kube_ldflags) -X go.etcd.io/etcd/api/v3/version.GitSHA=release" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet \
-        k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3 ;;
+        k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3
+      # `go build -o dir/` names etcd's binary after its package path (server, or v3).
+      kbin="$cache/kubernetes-$KUBERNETES_VERSION-etcd$ETCD_VERSION/bin"
+      for built in server v3; do
+        if [[ -f "$kbin/$built" ]]; then mv -f "$kbin/$built" "$kbin/etcd"; fi
+      done ;;
     coredns)
       build_module coredns "$COREDNS_VERSION" "-s -w" github.com/coredns/coredns ;;
     metrics-server)
