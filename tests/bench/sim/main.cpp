@@ -1,0 +1,89 @@
+// minitwit-sim: wiring only; see options.cpp for the command line.
+#include <algorithm>
+#include <exception>
+#include <iostream>
+
+#include "sim/generator.hpp"
+#include "sim/options.hpp"
+#include "sim/report.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario.hpp"
+
+int main(int argc, char** argv) {
+  using namespace minitwit::sim;
+  const OptionsResult parsed = ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+  if (parsed.options.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!parsed.error.empty()) {
+    std::cerr << "minitwit-sim: " << parsed.error << "\n" << kUsage;
+    return 2;
+  }
+  const Options& options = parsed.options;
+
+  std::vector<Action> actions;
+  RunReport report;
+  report.url = options.url;
+  report.keep_alive = options.keep_alive;
+  report.timeout_ms = options.timeout_ms;
+  if (!options.scenario_path.empty()) {
+    ScenarioResult scenario = LoadScenarioFile(options.scenario_path);
+    if (!scenario.Ok()) {
+      std::cerr << "minitwit-sim: " << options.scenario_path << ": " << scenario.error << "\n";
+      return 2;
+    }
+    actions = std::move(scenario.actions);
+    report.source = options.scenario_path;
+  } else if (options.generate > 0) {
+    actions = GenerateScenario(options.generate, options.seed);
+    report.source = "generated:" + std::to_string(options.generate);
+  } else {
+    report.source = "none";
+  }
+  if (!options.only.empty()) {
+    std::erase_if(actions, [&](const Action& action) {
+      return action.kind != ActionKind::kRegister &&
+             std::find(options.only.begin(), options.only.end(), action.kind) == options.only.end();
+    });
+  }
+  if (options.limit && *options.limit < actions.size()) actions.resize(*options.limit);
+
+  RunSettings settings;
+  settings.client.host = options.host;
+  settings.client.port = options.port;
+  settings.client.timeout = std::chrono::milliseconds(options.timeout_ms);
+  settings.client.keep_alive = options.keep_alive;
+  settings.base_path = options.base_path;
+  settings.users = options.users;
+  settings.register_users = options.register_users;
+  settings.honor_delays = options.honor_delays;
+  settings.speedup = options.speedup;
+
+  try {
+    Runner runner(settings);
+    if (auto error = runner.Resolve()) {
+      std::cerr << "minitwit-sim: " << *error << "\n";
+      return 2;
+    }
+    std::optional<std::int64_t> expected;
+    if (!actions.empty()) {
+      report.phases.push_back(runner.RunScenario(actions));
+      expected = actions.back().id;
+    }
+    if (options.read_mix > 0) report.phases.push_back(runner.RunReads(options.read_mix));
+    report.latest = runner.CheckLatest(expected);
+  } catch (const std::exception& error) {
+    std::cerr << "minitwit-sim: " << error.what() << "\n";
+    return 2;
+  }
+
+  if (options.json) {
+    std::cout << ReportJson(report).dump(2) << "\n";
+  } else {
+    std::cout << ReportText(report);
+  }
+  if (report.TotalErrors() > options.max_errors) return 1;
+  if (!report.latest.error.empty() || !report.latest.Matches()) return 3;
+  return 0;
+}
