@@ -1,0 +1,236 @@
+#include "controller/controller.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "api/resource_types.hpp"
+#include "controller/desired_state.hpp"
+
+namespace minitwit::controller {
+namespace {
+
+std::string MetadataString(const kube::Json& object, const char* field) {
+  auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return "";
+  auto value = metadata->find(field);
+  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+std::string ManagedSelector() { return std::string(kLabelManagedBy) + "=" + kManagedBy; }
+
+const char* ResultLabel(ReconcileResult::Kind kind) {
+  switch (kind) {
+    case ReconcileResult::Kind::kDone: return "success";
+    case ReconcileResult::Kind::kRequeueAfter: return "requeue";
+    case ReconcileResult::Kind::kError: return "error";
+  }
+  return "error";
+}
+
+}  // namespace
+
+std::optional<std::string> OwnerKey(const kube::Json& child) {
+  std::string ns = MetadataString(child, "namespace");
+  const auto metadata = child.find("metadata");
+  if (metadata == child.end() || !metadata->is_object()) return std::nullopt;
+  if (auto owners = metadata->find("ownerReferences"); owners != metadata->end() && owners->is_array()) {
+    for (const auto& owner : *owners) {
+      if (owner.value("kind", "") != api::kMiniTwitType.kind) continue;
+      std::string api_version = owner.value("apiVersion", "");
+      if (api_version.rfind(api::kMiniTwitType.group + "/", 0) != 0) continue;
+      std::string name = owner.value("name", "");
+      if (!name.empty()) return ns + "/" + name;
+    }
+  }
+  if (auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object()) {
+    if (labels->value(kLabelManagedBy, "") == kManagedBy) {
+      std::string instance = labels->value(kLabelInstance, "");
+      if (!instance.empty()) return ns + "/" + instance;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<kube::Json> MultiNamespaceCache::Get(const std::string& ns, const std::string& name) const {
+  for (const auto* informer : informers_) {
+    if (!informer->Options().ns.empty() && !ns.empty() && informer->Options().ns != ns) continue;
+    if (auto object = informer->Get(ns, name)) return object;
+  }
+  return std::nullopt;
+}
+
+std::vector<kube::Json> MultiNamespaceCache::List(const std::string& ns,
+                                                  const std::map<std::string, std::string>& labels) const {
+  std::vector<kube::Json> result;
+  for (const auto* informer : informers_) {
+    if (!informer->Options().ns.empty() && !ns.empty() && informer->Options().ns != ns) continue;
+    auto part = informer->List(ns, labels);
+    result.insert(result.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  return result;
+}
+
+bool MultiNamespaceCache::HasSynced() const {
+  for (const auto* informer : informers_) {
+    if (!informer->HasSynced()) return false;
+  }
+  return true;
+}
+
+Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics& metrics, const Clock& clock,
+                       ControllerOptions options)
+    : metrics_(metrics), clock_(clock), options_(std::move(options)), queue_(clock_, metrics_, options_.backoff) {
+  // Children are cached only when labelled as ours: the operator never holds every Secret or
+  // Pod of the cluster in memory.
+  const std::vector<kube::ResourceType> children = {
+      api::kDeploymentType,         api::kStatefulSetType,           api::kServiceType,
+      api::kSecretType,             api::kPodType,                   api::kPersistentVolumeClaimType,
+      api::kPodDisruptionBudgetType, api::kHorizontalPodAutoscalerType, api::kNetworkPolicyType};
+  std::vector<std::string> namespaces = options_.namespaces.empty() ? std::vector<std::string>{""} : options_.namespaces;
+  auto add_type = [&](const kube::ResourceType& type, bool is_minitwit) {
+    auto entry = std::make_unique<TypeInformers>();
+    entry->type = type;
+    for (const auto& ns : namespaces) {
+      InformerOptions informer_options;
+      informer_options.type = type;
+      informer_options.ns = ns;
+      informer_options.label_selector = is_minitwit ? "" : ManagedSelector();
+      informer_options.watch_timeout_seconds = options_.watch_timeout_seconds;
+      // Resync re-reconciles MiniTwits; children need none (their owner is resynced).
+      informer_options.resync_period = is_minitwit ? options_.resync_period : std::chrono::seconds(0);
+      auto informer = std::make_unique<Informer>(client, metrics_, informer_options);
+      informer->AddHandlers(InformerHandlers{
+          [this, is_minitwit](const kube::Json& object) { Enqueue(object, is_minitwit); },
+          [this, is_minitwit](const kube::Json&, const kube::Json& object) { Enqueue(object, is_minitwit); },
+          [this, is_minitwit](const kube::Json& object) { Enqueue(object, is_minitwit); }});
+      entry->cache.Add(informer.get());
+      entry->informers.push_back(std::move(informer));
+    }
+    types_.push_back(std::move(entry));
+  };
+  add_type(api::kMiniTwitType, true);
+  for (const auto& type : children) add_type(type, false);
+}
+
+Controller::~Controller() {
+  queue_.ShutDown();
+  StopInformers();
+}
+
+void Controller::Enqueue(const kube::Json& object, bool is_minitwit) {
+  if (is_minitwit) {
+    queue_.Add(ObjectKey(object));
+    return;
+  }
+  if (auto key = OwnerKey(object)) queue_.Add(*key);
+}
+
+void Controller::StartInformers() {
+  for (auto& type : types_) {
+    for (auto& informer : type->informers) {
+      informer_threads_.emplace_back([informer = informer.get(), token = informers_stop_.get_token()] {
+        informer->Run(token);
+      });
+    }
+  }
+}
+
+void Controller::StopInformers() {
+  informers_stop_.request_stop();
+  informer_threads_.clear();  // joins
+}
+
+bool Controller::HasSynced() const {
+  for (const auto& type : types_) {
+    if (!type->cache.HasSynced()) return false;
+  }
+  return true;
+}
+
+bool Controller::WaitForSync(std::stop_token stop) const {
+  while (!HasSynced()) {
+    if (!SleepFor(std::chrono::milliseconds(100), stop)) return false;
+  }
+  return true;
+}
+
+const kube::ObjectCache* Controller::CacheOf(const kube::ResourceType& type) const {
+  for (const auto& entry : types_) {
+    if (entry->type.group == type.group && entry->type.plural == type.plural) return &entry->cache;
+  }
+  return nullptr;
+}
+
+ReconcilerCaches Controller::Caches() const {
+  ReconcilerCaches caches;
+  caches.minitwits = CacheOf(api::kMiniTwitType);
+  caches.deployments = CacheOf(api::kDeploymentType);
+  caches.statefulsets = CacheOf(api::kStatefulSetType);
+  caches.services = CacheOf(api::kServiceType);
+  caches.secrets = CacheOf(api::kSecretType);
+  caches.pods = CacheOf(api::kPodType);
+  caches.persistent_volume_claims = CacheOf(api::kPersistentVolumeClaimType);
+  caches.pod_disruption_budgets = CacheOf(api::kPodDisruptionBudgetType);
+  caches.horizontal_pod_autoscalers = CacheOf(api::kHorizontalPodAutoscalerType);
+  caches.network_policies = CacheOf(api::kNetworkPolicyType);
+  return caches;
+}
+
+void Controller::Process(Reconciler& reconciler, const std::string& key) {
+  auto slash = key.find('/');
+  std::string ns = slash == std::string::npos ? "" : key.substr(0, slash);
+  std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
+  auto start = clock_.Now();
+  ReconcileResult result{ReconcileResult::Kind::kError, {}, ""};
+  try {
+    result = reconciler.Reconcile(ns, name);
+  } catch (const std::exception& e) {
+    result = ReconcileResult{ReconcileResult::Kind::kError, {}, std::string("unexpected exception: ") + e.what()};
+  }
+  double seconds = std::chrono::duration<double>(clock_.Now() - start).count();
+  metrics_.reconcile_duration.Observe({}, seconds);
+  metrics_.reconciles.Add({ResultLabel(result.kind)});
+  switch (result.kind) {
+    case ReconcileResult::Kind::kDone:
+      queue_.Forget(key);
+      spdlog::debug("reconcile {}/{}: done in {:.3f} s", ns, name, seconds);
+      break;
+    case ReconcileResult::Kind::kRequeueAfter:
+      queue_.Forget(key);
+      queue_.AddAfter(key, result.after);
+      spdlog::debug("reconcile {}/{}: requeue after {} ms", ns, name, result.after.count());
+      break;
+    case ReconcileResult::Kind::kError:
+      spdlog::warn("reconcile {}/{}: {} (retry {} in {} ms)", ns, name, result.error, queue_.NumRequeues(key) + 1,
+                   queue_.NextBackoff(key).count());
+      queue_.AddRateLimited(key);
+      break;
+  }
+  queue_.Done(key);
+}
+
+bool Controller::ProcessNext(Reconciler& reconciler) {
+  auto key = queue_.TryGet();
+  if (!key) return false;
+  Process(reconciler, *key);
+  return true;
+}
+
+void Controller::RunWorkers(Reconciler& reconciler, std::stop_token stop) {
+  spdlog::info("controller: waiting for informer caches to sync");
+  if (!WaitForSync(stop)) return;
+  spdlog::info("controller: caches synced, starting {} workers", options_.workers);
+  {
+    std::stop_callback shut_down(stop, [this] { queue_.ShutDown(); });
+    std::vector<std::jthread> workers;
+    for (int i = 0; i < options_.workers; ++i) {
+      workers.emplace_back([this, &reconciler] {
+        while (auto key = queue_.Get()) Process(reconciler, *key);
+      });
+    }
+    // The workers are joined here, before shut_down goes: each finishes the reconcile it is
+    // in once `stop` has shut the queue down.
+  }
+  spdlog::info("controller: workers stopped");
+}
+
+}  // namespace minitwit::controller
