@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace minitwit {
+
+// Every setting of the minitwit binary. Defaults, then the YAML file (--config or
+// CONFIG_FILE), then the environment; validated before anything starts.
+struct Config {
+  std::string database_url = "postgresql://postgres@127.0.0.1:5432/minitwit";
+  std::string bind_address = "0.0.0.0";
+  unsigned short port = 5000;
+  std::string log_level = "info";
+  std::string session_secret;  // empty: a random per-process secret (single replica only)
+  int db_pool_size = 10;
+  int http_threads = 8;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds write_timeout{10000};
+  std::uint64_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds shutdown_grace{20000};
+  // After SIGTERM, keep serving (with /readyz at 503) this long before closing the
+  // listener, so load balancers stop routing here first.
+  std::chrono::milliseconds drain_delay{0};
+};
+
+struct ConfigResult {
+  std::optional<Config> config;
+  std::string error;  // set when config is empty
+  bool show_help = false;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// args excludes argv[0]. Reads the file named by --config/CONFIG_FILE, if any.
+ConfigResult LoadConfig(const std::vector<std::string>& args, const EnvLookup& env);
+
+// The process environment; the only place that reads it.
+EnvLookup ProcessEnvironment();
+
+std::string ConfigUsage();
+
+// DATABASE_URL with any password replaced by "***", safe to log.
+std::string RedactDatabaseUrl(const std::string& url);
+
+}  // namespace minitwit

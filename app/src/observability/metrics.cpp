@@ -1,0 +1,78 @@
+#include "observability/metrics.hpp"
+
+#include <sstream>
+
+namespace minitwit {
+
+std::string EscapeLabelValue(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), std::string(method), status}];
+  auto& histogram = latency_[std::string(route)];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      ++histogram.buckets[i];
+      break;
+    }
+  }
+  ++histogram.count;
+  histogram.sum += seconds;
+}
+
+std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> latest) const {
+  std::ostringstream out;
+  out << "# HELP minitwit_http_requests_total HTTP requests by route pattern, method and status.\n"
+         "# TYPE minitwit_http_requests_total counter\n";
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, count] : requests_) {
+    const auto& [route, method, status] = key;
+    out << "minitwit_http_requests_total{route=\"" << EscapeLabelValue(route) << "\",method=\""
+        << EscapeLabelValue(method) << "\",status=\"" << status << "\"} " << count << "\n";
+  }
+  out << "# HELP minitwit_http_request_duration_seconds Time to handle a request, by route pattern.\n"
+         "# TYPE minitwit_http_request_duration_seconds histogram\n";
+  for (const auto& [route, histogram] : latency_) {
+    const auto label = EscapeLabelValue(route);
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += histogram.buckets[i];
+      out << "minitwit_http_request_duration_seconds_bucket{route=\"" << label << "\",le=\"" << kBuckets[i] << "\"} "
+          << cumulative << "\n";
+    }
+    out << "minitwit_http_request_duration_seconds_bucket{route=\"" << label << "\",le=\"+Inf\"} " << histogram.count
+        << "\n";
+    out << "minitwit_http_request_duration_seconds_sum{route=\"" << label << "\"} " << histogram.sum << "\n";
+    out << "minitwit_http_request_duration_seconds_count{route=\"" << label << "\"} " << histogram.count << "\n";
+  }
+  out << "# HELP minitwit_http_requests_in_flight Requests being handled now.\n"
+         "# TYPE minitwit_http_requests_in_flight gauge\n"
+         "minitwit_http_requests_in_flight "
+      << in_flight_.load() << "\n";
+  out << "# HELP minitwit_db_pool_connections Database connections by state.\n"
+         "# TYPE minitwit_db_pool_connections gauge\n"
+         "minitwit_db_pool_connections{state=\"in_use\"} "
+      << pool.in_use << "\nminitwit_db_pool_connections{state=\"idle\"} " << pool.idle << "\n";
+  out << "# HELP minitwit_db_pool_size Configured maximum of database connections.\n"
+         "# TYPE minitwit_db_pool_size gauge\n"
+         "minitwit_db_pool_size "
+      << pool.capacity << "\n";
+  if (latest) {
+    out << "# HELP minitwit_latest The simulator's most recent action id stored.\n"
+           "# TYPE minitwit_latest gauge\n"
+           "minitwit_latest "
+        << *latest << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace minitwit

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "crypto/password_hasher.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "observability/metrics.hpp"
+#include "service/clock.hpp"
+#include "sim/sim_api.hpp"
+#include "storage/repository.hpp"
+#include "web/session_cookie.hpp"
+#include "web/web_ui.hpp"
+
+namespace minitwit {
+
+// The whole application behind one pure entry point: Handle() turns a Request into a
+// Response without sockets (the HTTP server, tests and fuzzers all call it). It records
+// `latest`, routes, serves /metrics, /healthz and /readyz, and logs one line per request.
+class MinitwitService {
+ public:
+  MinitwitService(Repository& repository, const PasswordHasher& hasher, const std::string& session_secret,
+                  Clock clock = SystemClock());
+
+  Response Handle(const Request& request);
+
+  // /readyz is 503 until migrations are done and again from the moment draining starts.
+  void SetMigrated(bool migrated) { migrated_ = migrated; }
+  void SetDraining() { draining_ = true; }
+
+  const Metrics& metrics() const { return metrics_; }
+
+ private:
+  void RecordLatest(const Request& request);
+  Response Ready();
+  Response RenderMetrics();
+  Response RegisterPost(const Request& request);
+
+  Repository& repository_;
+  SessionCookies cookies_;
+  SimApi sim_;
+  WebUi web_;
+  Router router_;
+  Metrics metrics_;
+  std::atomic<bool> migrated_{false};
+  std::atomic<bool> draining_{false};
+};
+
+// The integer value of ?latest=, if the query has a well-formed one.
+std::optional<std::int64_t> LatestFromQuery(std::string_view query);
+
+}  // namespace minitwit

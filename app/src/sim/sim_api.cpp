@@ -1,0 +1,157 @@
+#include "sim/sim_api.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "http/url.hpp"
+#include "service/accounts.hpp"
+#include "sim/json_body.hpp"
+
+namespace minitwit {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kSimulatorAuthorization = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh";
+constexpr int kDefaultLimit = 100;
+constexpr int kMaxLimit = 100000;
+
+std::string Dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Response Forbidden() { return JsonError(403, "You are not authorized to use this resource!"); }
+Response UnknownUser() { return JsonError(404, "User not found"); }
+
+// ?no=N: the number of rows; a missing, non-integer or negative value means the default.
+int Limit(const Request& request) {
+  const auto query = ParseFormEncoded(request.query);
+  const auto it = query.find("no");
+  if (it == query.end()) return kDefaultLimit;
+  long long value = 0;
+  const auto& text = it->second;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return kDefaultLimit;
+  return static_cast<int>(std::min<long long>(value, kMaxLimit));
+}
+
+json MessagesJson(const std::vector<Message>& messages) {
+  json list = json::array();
+  for (const auto& m : messages) list.push_back({{"content", m.text}, {"pub_date", m.pub_date}, {"user", m.author}});
+  return list;
+}
+
+}  // namespace
+
+Response ServiceUnavailableJson() { return JsonError(503, "The database is unavailable, try again shortly"); }
+
+SimApi::SimApi(Repository& repository, const PasswordHasher& hasher, Clock clock)
+    : repository_(repository), hasher_(hasher), clock_(std::move(clock)) {}
+
+bool SimApi::Authorized(const Request& request) { return request.Header("authorization") == kSimulatorAuthorization; }
+
+void SimApi::AddRoutes(Router& router) {
+  const auto style = ErrorStyle::kJson;
+  router.Add("GET", "/latest", [this](const Request&, const RouteParams&) { return Latest(); }, style);
+  router.Add("GET", "/msgs", [this](const Request& r, const RouteParams&) { return Messages(r); }, style);
+  router.Add("GET", "/msgs/<username>",
+             [this](const Request& r, const RouteParams& p) { return UserMessages(r, p.at("username")); }, style);
+  router.Add("POST", "/msgs/<username>",
+             [this](const Request& r, const RouteParams& p) { return PostMessage(r, p.at("username")); }, style);
+  router.Add("GET", "/fllws/<username>",
+             [this](const Request& r, const RouteParams& p) { return Follows(r, p.at("username")); }, style);
+  router.Add("POST", "/fllws/<username>",
+             [this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username")); }, style);
+}
+
+Response SimApi::Latest() {
+  const auto latest = repository_.GetLatest();
+  if (!latest.ok()) return ServiceUnavailableJson();
+  return JsonResponse(200, Dump({{"latest", latest.value}}));
+}
+
+Response SimApi::Register(const Request& request) {
+  const auto body = ParseJsonObject(request.body);
+  if (!body.ok()) return JsonError(400, body.error);
+  bool wrong_type = false;
+  const auto username = StringField(body.value, "username", wrong_type);
+  const auto email = StringField(body.value, "email", wrong_type);
+  const auto password = StringField(body.value, "pwd", wrong_type);
+  if (wrong_type) return JsonError(400, "username, email and pwd must be strings");
+  if (auto error = CheckRegistration(username.value_or(""), email.value_or(""), password.value_or(""))) {
+    return JsonError(400, *error);
+  }
+  // Cheap check first so a taken name does not pay for hashing.
+  const auto existing = repository_.FindUserByName(*username);
+  if (!existing.ok()) return ServiceUnavailableJson();
+  if (existing.value) return JsonError(400, kUsernameTaken);
+  const auto hash = hasher_.Hash(*password);
+  if (hash.empty()) return JsonError(500, "Could not hash the password");
+  const auto created = repository_.CreateUser(*username, *email, hash);
+  if (!created.ok()) return ServiceUnavailableJson();
+  if (!created.value) return JsonError(400, kUsernameTaken);
+  return EmptyResponse(204);
+}
+
+Response SimApi::Messages(const Request& request) {
+  if (!Authorized(request)) return Forbidden();
+  const auto messages = repository_.PublicMessages(Limit(request));
+  if (!messages.ok()) return ServiceUnavailableJson();
+  return JsonResponse(200, Dump(MessagesJson(messages.value)));
+}
+
+Response SimApi::UserMessages(const Request& request, const std::string& username) {
+  if (!Authorized(request)) return Forbidden();
+  const auto user = repository_.FindUserByName(username);
+  if (!user.ok()) return ServiceUnavailableJson();
+  if (!user.value) return UnknownUser();
+  const auto messages = repository_.UserMessages(user.value->id, Limit(request));
+  if (!messages.ok()) return ServiceUnavailableJson();
+  return JsonResponse(200, Dump(MessagesJson(messages.value)));
+}
+
+Response SimApi::PostMessage(const Request& request, const std::string& username) {
+  if (!Authorized(request)) return Forbidden();
+  const auto user = repository_.FindUserByName(username);
+  if (!user.ok()) return ServiceUnavailableJson();
+  if (!user.value) return UnknownUser();
+  const auto body = ParseJsonObject(request.body);
+  if (!body.ok()) return JsonError(400, body.error);
+  bool wrong_type = false;
+  const auto content = StringField(body.value, "content", wrong_type);
+  if (wrong_type) return JsonError(400, "content must be a string");
+  if (!content) return JsonError(400, "You have to give the message content");
+  if (!repository_.AddMessage(user.value->id, *content, clock_()).ok()) return ServiceUnavailableJson();
+  return EmptyResponse(204);
+}
+
+Response SimApi::Follows(const Request& request, const std::string& username) {
+  if (!Authorized(request)) return Forbidden();
+  const auto user = repository_.FindUserByName(username);
+  if (!user.ok()) return ServiceUnavailableJson();
+  if (!user.value) return UnknownUser();
+  const auto names = repository_.Following(user.value->id, Limit(request));
+  if (!names.ok()) return ServiceUnavailableJson();
+  return JsonResponse(200, Dump({{"follows", names.value}}));
+}
+
+Response SimApi::ChangeFollow(const Request& request, const std::string& username) {
+  if (!Authorized(request)) return Forbidden();
+  const auto user = repository_.FindUserByName(username);
+  if (!user.ok()) return ServiceUnavailableJson();
+  if (!user.value) return UnknownUser();
+  const auto body = ParseJsonObject(request.body);
+  if (!body.ok()) return JsonError(400, body.error);
+  bool wrong_type = false;
+  const auto follow = StringField(body.value, "follow", wrong_type);
+  const auto unfollow = StringField(body.value, "unfollow", wrong_type);
+  if (wrong_type) return JsonError(400, "follow and unfollow must be strings");
+  if (!follow && !unfollow) return JsonError(400, "You have to give either follow or unfollow");
+  const auto target = repository_.FindUserByName(follow ? *follow : *unfollow);
+  if (!target.ok()) return ServiceUnavailableJson();
+  if (!target.value) return UnknownUser();
+  const auto done = follow ? repository_.Follow(user.value->id, target.value->id)
+                           : repository_.Unfollow(user.value->id, target.value->id);
+  if (!done.ok()) return ServiceUnavailableJson();
+  return EmptyResponse(204);
+}
+
+}  // namespace minitwit

@@ -1,0 +1,172 @@
+#include "storage/pg_repository.hpp"
+
+#include <pqxx/pqxx>
+
+namespace minitwit {
+namespace {
+
+constexpr const char* kMessageColumns =
+    "SELECT m.message_id, u.username, u.email, m.text, m.pub_date FROM messages m "
+    "JOIN users u ON u.user_id = m.author_id ";
+
+void PrepareStatements(pqxx::connection& c) {
+  // A stuck query must end as an error (503), not hold a request forever.
+  pqxx::nontransaction(c).exec("SET statement_timeout = 5000");
+  const std::string columns = kMessageColumns;
+  c.prepare("get_latest", "SELECT value FROM latest WHERE id = 1");
+  c.prepare("set_latest",
+            "INSERT INTO latest (id, value) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value");
+  c.prepare("user_by_name", "SELECT user_id, username, email, pw_hash FROM users WHERE username = $1");
+  c.prepare("user_by_id", "SELECT user_id, username, email, pw_hash FROM users WHERE user_id = $1");
+  c.prepare("create_user",
+            "INSERT INTO users (username, email, pw_hash) VALUES ($1, $2, $3) "
+            "ON CONFLICT (username) DO NOTHING RETURNING user_id");
+  c.prepare("add_message", "INSERT INTO messages (author_id, text, pub_date, flagged) VALUES ($1, $2, $3, FALSE)");
+  c.prepare("public_messages", columns + "WHERE NOT m.flagged ORDER BY m.message_id DESC LIMIT $1");
+  c.prepare("user_messages",
+            columns + "WHERE NOT m.flagged AND m.author_id = $1 ORDER BY m.message_id DESC LIMIT $2");
+  c.prepare("timeline_messages",
+            columns +
+                "WHERE NOT m.flagged AND (m.author_id = $1 OR m.author_id IN "
+                "(SELECT whom_id FROM followers WHERE who_id = $1)) ORDER BY m.message_id DESC LIMIT $2");
+  c.prepare("follow", "INSERT INTO followers (who_id, whom_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+  c.prepare("unfollow", "DELETE FROM followers WHERE who_id = $1 AND whom_id = $2");
+  c.prepare("is_following", "SELECT 1 FROM followers WHERE who_id = $1 AND whom_id = $2");
+  c.prepare("following",
+            "SELECT u.username FROM followers f JOIN users u ON u.user_id = f.whom_id WHERE f.who_id = $1 LIMIT $2");
+}
+
+std::optional<User> ToUser(const pqxx::result& rows) {
+  if (rows.empty()) return std::nullopt;
+  const auto row = rows[0];
+  return User{row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()};
+}
+
+std::vector<Message> ToMessages(const pqxx::result& rows) {
+  std::vector<Message> messages;
+  messages.reserve(rows.size());
+  for (const auto& row : rows) {
+    messages.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                        row[3].as<std::string>(), row[4].as<std::int64_t>()});
+  }
+  return messages;
+}
+
+}  // namespace
+
+PgRepository::PgRepository(const std::string& conninfo, int pool_size)
+    : pool_(conninfo, pool_size, PrepareStatements) {}
+
+StoreResult<Unit> PgRepository::Ping() {
+  return pool_.Run<Unit>([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SELECT 1");
+    return Unit{};
+  });
+}
+
+StoreResult<std::int64_t> PgRepository::GetLatest() {
+  return pool_.Run<std::int64_t>([](pqxx::connection& c) -> std::int64_t {
+    pqxx::nontransaction tx(c);
+    const auto rows = tx.exec_prepared("get_latest");
+    return rows.empty() ? -1 : rows[0][0].as<std::int64_t>();
+  });
+}
+
+StoreResult<Unit> PgRepository::SetLatest(std::int64_t value) {
+  return pool_.Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("set_latest", value);
+    return Unit{};
+  });
+}
+
+StoreResult<std::optional<User>> PgRepository::FindUserByName(const std::string& username) {
+  return pool_.Run<std::optional<User>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToUser(tx.exec_prepared("user_by_name", username));
+  });
+}
+
+StoreResult<std::optional<User>> PgRepository::FindUserById(std::int64_t id) {
+  return pool_.Run<std::optional<User>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToUser(tx.exec_prepared("user_by_id", id));
+  });
+}
+
+StoreResult<std::optional<std::int64_t>> PgRepository::CreateUser(const std::string& username,
+                                                                  const std::string& email,
+                                                                  const std::string& pw_hash) {
+  return pool_.Run<std::optional<std::int64_t>>([&](pqxx::connection& c) -> std::optional<std::int64_t> {
+    pqxx::nontransaction tx(c);
+    const auto rows = tx.exec_prepared("create_user", username, email, pw_hash);
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::int64_t>();
+  }, /*idempotent=*/false);
+}
+
+StoreResult<Unit> PgRepository::AddMessage(std::int64_t author_id, const std::string& text, std::int64_t pub_date) {
+  return pool_.Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("add_message", author_id, text, pub_date);
+    return Unit{};
+  }, /*idempotent=*/false);
+}
+
+StoreResult<std::vector<Message>> PgRepository::PublicMessages(int limit) {
+  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToMessages(tx.exec_prepared("public_messages", limit));
+  });
+}
+
+StoreResult<std::vector<Message>> PgRepository::UserMessages(std::int64_t author_id, int limit) {
+  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToMessages(tx.exec_prepared("user_messages", author_id, limit));
+  });
+}
+
+StoreResult<std::vector<Message>> PgRepository::TimelineMessages(std::int64_t user_id, int limit) {
+  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToMessages(tx.exec_prepared("timeline_messages", user_id, limit));
+  });
+}
+
+StoreResult<Unit> PgRepository::Follow(std::int64_t who_id, std::int64_t whom_id) {
+  return pool_.Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("follow", who_id, whom_id);
+    return Unit{};
+  });
+}
+
+StoreResult<Unit> PgRepository::Unfollow(std::int64_t who_id, std::int64_t whom_id) {
+  return pool_.Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("unfollow", who_id, whom_id);
+    return Unit{};
+  });
+}
+
+StoreResult<bool> PgRepository::IsFollowing(std::int64_t who_id, std::int64_t whom_id) {
+  return pool_.Run<bool>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return !tx.exec_prepared("is_following", who_id, whom_id).empty();
+  });
+}
+
+StoreResult<std::vector<std::string>> PgRepository::Following(std::int64_t who_id, int limit) {
+  return pool_.Run<std::vector<std::string>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    std::vector<std::string> names;
+    for (const auto& row : tx.exec_prepared("following", who_id, limit)) names.push_back(row[0].as<std::string>());
+    return names;
+  });
+}
+
+PoolStats PgRepository::Pool() const { return pool_.Stats(); }
+
+}  // namespace minitwit

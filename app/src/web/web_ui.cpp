@@ -1,0 +1,216 @@
+#include "web/web_ui.hpp"
+
+#include "http/url.hpp"
+#include "service/accounts.hpp"
+
+namespace minitwit {
+namespace {
+
+constexpr int kPerPage = 30;
+
+Response Unauthorized() { return HtmlResponse(401, RenderError(401, "Unauthorized", "Please sign in first.")); }
+Response NotFound() { return HtmlResponse(404, RenderError(404, "Not Found", "No such user.")); }
+
+}  // namespace
+
+Response ServiceUnavailableHtml() {
+  return HtmlResponse(503, RenderError(503, "Service Unavailable", "The database is unavailable, try again shortly."));
+}
+
+WebUi::WebUi(Repository& repository, const PasswordHasher& hasher, const SessionCookies& cookies, Clock clock)
+    : repository_(repository), hasher_(hasher), cookies_(cookies), clock_(std::move(clock)) {}
+
+void WebUi::AddRoutes(Router& router) {
+  const auto style = ErrorStyle::kHtml;
+  router.Add("GET", "/", [this](const Request& r, const RouteParams&) { return Timeline(r); }, style);
+  router.Add("GET", "/public", [this](const Request& r, const RouteParams&) { return PublicTimeline(r); }, style);
+  router.Add("GET", "/login", [this](const Request& r, const RouteParams&) { return LoginPage(r); }, style);
+  router.Add("POST", "/login", [this](const Request& r, const RouteParams&) { return Login(r); }, style);
+  router.Add("GET", "/register", [this](const Request& r, const RouteParams&) { return RegisterPage(r); }, style);
+  router.Add("GET", "/logout", [this](const Request& r, const RouteParams&) { return Logout(r); }, style);
+  router.Add("POST", "/add_message", [this](const Request& r, const RouteParams&) { return AddMessage(r); }, style);
+  router.Add(
+      "GET", "/static/style.css",
+      [](const Request&, const RouteParams&) {
+        Response response;
+        response.content_type = "text/css; charset=utf-8";
+        response.body = std::string(StyleSheet());
+        response.AddHeader("Cache-Control", "public, max-age=3600");
+        return response;
+      },
+      style);
+  router.Add("GET", "/<username>",
+             [this](const Request& r, const RouteParams& p) { return UserTimeline(r, p.at("username")); }, style);
+  router.Add("GET", "/<username>/follow",
+             [this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), true); }, style);
+  router.Add("GET", "/<username>/unfollow",
+             [this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), false); },
+             style);
+}
+
+WebUi::Viewer WebUi::CurrentUser(const Request& request) {
+  const auto id = cookies_.UserId(request);
+  if (!id) return {};
+  const auto user = repository_.FindUserById(*id);
+  if (!user.ok()) return {false, std::nullopt};
+  return {true, user.value};
+}
+
+Response WebUi::Page(const Request& request, const std::optional<User>& user,
+                     const std::function<std::string(const PageContext&)>& render) {
+  PageContext context{user, cookies_.Flashes(request)};
+  Response response = HtmlResponse(200, render(context));
+  if (!context.flashes.empty()) response.AddHeader("Set-Cookie", SessionCookies::ClearFlashCookie());
+  return response;
+}
+
+Response WebUi::WithFlash(const Request& request, Response response, std::string message) {
+  auto flashes = cookies_.Flashes(request);
+  flashes.push_back(std::move(message));
+  response.AddHeader("Set-Cookie", cookies_.FlashCookie(flashes));
+  return response;
+}
+
+Response WebUi::Timeline(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (!viewer.ok) return ServiceUnavailableHtml();
+  if (!viewer.user) return Redirect("/public");
+  const auto messages = repository_.TimelineMessages(viewer.user->id, kPerPage);
+  if (!messages.ok()) return ServiceUnavailableHtml();
+  TimelineView view{TimelineKind::kMine, messages.value, std::nullopt, false};
+  return Page(request, viewer.user, [&](const PageContext& c) { return RenderTimeline(c, view); });
+}
+
+Response WebUi::PublicTimeline(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (!viewer.ok) return ServiceUnavailableHtml();
+  const auto messages = repository_.PublicMessages(kPerPage);
+  if (!messages.ok()) return ServiceUnavailableHtml();
+  TimelineView view{TimelineKind::kPublic, messages.value, std::nullopt, false};
+  return Page(request, viewer.user, [&](const PageContext& c) { return RenderTimeline(c, view); });
+}
+
+Response WebUi::UserTimeline(const Request& request, const std::string& username) {
+  const auto viewer = CurrentUser(request);
+  if (!viewer.ok) return ServiceUnavailableHtml();
+  const auto profile = repository_.FindUserByName(username);
+  if (!profile.ok()) return ServiceUnavailableHtml();
+  if (!profile.value) return NotFound();
+  TimelineView view{TimelineKind::kUser, {}, profile.value, false};
+  if (viewer.user && viewer.user->id != profile.value->id) {
+    const auto followed = repository_.IsFollowing(viewer.user->id, profile.value->id);
+    if (!followed.ok()) return ServiceUnavailableHtml();
+    view.followed = followed.value;
+  }
+  const auto messages = repository_.UserMessages(profile.value->id, kPerPage);
+  if (!messages.ok()) return ServiceUnavailableHtml();
+  view.messages = messages.value;
+  return Page(request, viewer.user, [&](const PageContext& c) { return RenderTimeline(c, view); });
+}
+
+Response WebUi::ChangeFollow(const Request& request, const std::string& username, bool follow) {
+  const auto viewer = CurrentUser(request);
+  if (!viewer.ok) return ServiceUnavailableHtml();
+  if (!viewer.user) return Unauthorized();
+  const auto target = repository_.FindUserByName(username);
+  if (!target.ok()) return ServiceUnavailableHtml();
+  if (!target.value) return NotFound();
+  const auto done = follow ? repository_.Follow(viewer.user->id, target.value->id)
+                           : repository_.Unfollow(viewer.user->id, target.value->id);
+  if (!done.ok()) return ServiceUnavailableHtml();
+  const auto message = (follow ? "You are now following \"" : "You are no longer following \"") + username + "\"";
+  return WithFlash(request, Redirect("/" + PercentEncode(username)), message);
+}
+
+Response WebUi::AddMessage(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (!viewer.ok) return ServiceUnavailableHtml();
+  if (!viewer.user) return Unauthorized();
+  const auto form = ParseFormEncoded(request.body);
+  const auto text = form.find("text");
+  if (text != form.end() && text->second.find('\0') != std::string::npos) {
+    return HtmlResponse(400, RenderError(400, "Bad Request", "The message contains a NUL character."));
+  }
+  if (text == form.end() || text->second.empty()) return Redirect("/");
+  if (!repository_.AddMessage(viewer.user->id, text->second, clock_()).ok()) return ServiceUnavailableHtml();
+  return WithFlash(request, Redirect("/"), "Your message was recorded");
+}
+
+Response WebUi::LoginPage(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (viewer.user) return Redirect("/");
+  return Page(request, std::nullopt, [](const PageContext& c) { return RenderLogin(c, "", ""); });
+}
+
+Response WebUi::Login(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (viewer.user) return Redirect("/");
+  auto form = ParseFormEncoded(request.body);
+  const auto& username = form["username"];
+  const auto& password = form["password"];
+  if (username.find('\0') != std::string::npos) {
+    return Page(request, std::nullopt, [](const PageContext& c) { return RenderLogin(c, "Invalid username", ""); });
+  }
+  const auto user = repository_.FindUserByName(username);
+  if (!user.ok()) return ServiceUnavailableHtml();
+  std::string error;
+  if (!user.value) {
+    error = "Invalid username";
+  } else if (!hasher_.Verify(user.value->pw_hash, password)) {
+    error = "Invalid password";
+  }
+  if (!error.empty()) {
+    return Page(request, std::nullopt, [&](const PageContext& c) { return RenderLogin(c, error, username); });
+  }
+  Response response = WithFlash(request, Redirect("/"), "You were logged in");
+  response.AddHeader("Set-Cookie", cookies_.LoginCookie(user.value->id));
+  return response;
+}
+
+Response WebUi::RegisterPage(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (viewer.user) return Redirect("/");
+  return Page(request, std::nullopt, [](const PageContext& c) { return RenderRegister(c, "", "", ""); });
+}
+
+Response WebUi::Register(const Request& request) {
+  const auto viewer = CurrentUser(request);
+  if (viewer.user) return Redirect("/");
+  auto form = ParseFormEncoded(request.body);
+  const auto& username = form["username"];
+  const auto& email = form["email"];
+  const auto& password = form["password"];
+  std::string error;
+  if (auto invalid = CheckRegistration(username, email, password)) {
+    error = *invalid;
+  } else if ((username + email + password).find('\0') != std::string::npos) {
+    error = "The form contains a NUL character";
+  } else if (password != form["password2"]) {
+    error = "The two passwords do not match";
+  } else {
+    const auto existing = repository_.FindUserByName(username);
+    if (!existing.ok()) return ServiceUnavailableHtml();
+    if (existing.value) {
+      error = kUsernameTaken;
+    } else {
+      const auto hash = hasher_.Hash(password);
+      if (hash.empty()) return HtmlResponse(500, RenderError(500, "Internal Server Error", "Could not hash"));
+      const auto created = repository_.CreateUser(username, email, hash);
+      if (!created.ok()) return ServiceUnavailableHtml();
+      if (!created.value) error = kUsernameTaken;
+    }
+  }
+  if (!error.empty()) {
+    return Page(request, std::nullopt,
+                [&](const PageContext& c) { return RenderRegister(c, error, username, email); });
+  }
+  return WithFlash(request, Redirect("/login"), "You were successfully registered and can login now");
+}
+
+Response WebUi::Logout(const Request& request) {
+  Response response = WithFlash(request, Redirect("/public"), "You were logged out");
+  response.AddHeader("Set-Cookie", SessionCookies::LogoutCookie());
+  return response;
+}
+
+}  // namespace minitwit

@@ -1,0 +1,104 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+namespace minitwit {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ConfigTest, DefaultsWithoutFileOrEnvironment) {
+  const auto result = LoadConfig({}, Env({}));
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->port, 5000);
+  EXPECT_EQ(result.config->bind_address, "0.0.0.0");
+  EXPECT_EQ(result.config->log_level, "info");
+  EXPECT_EQ(result.config->db_pool_size, 10);
+  EXPECT_EQ(result.config->max_body_bytes, 1024u * 1024u);
+}
+
+TEST(ConfigTest, EnvironmentOverridesFile) {
+  const std::string path = ::testing::TempDir() + "/minitwit_config_test.yaml";
+  {
+    std::ofstream file(path);
+    file << "port: 6000\nlog_level: debug\ndb_pool_size: 3\nshutdown_grace: 5s\n";
+  }
+  const auto result =
+      LoadConfig({"--config", path}, Env({{"PORT", "7000"}, {"READ_TIMEOUT", "250ms"}, {"DRAIN_DELAY", "5s"}}));
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->port, 7000);
+  EXPECT_EQ(result.config->log_level, "debug");
+  EXPECT_EQ(result.config->db_pool_size, 3);
+  EXPECT_EQ(result.config->shutdown_grace, std::chrono::seconds(5));
+  EXPECT_EQ(result.config->read_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(result.config->drain_delay, std::chrono::seconds(5));
+  std::remove(path.c_str());
+}
+
+TEST(ConfigTest, ConfigFileFromEnvironment) {
+  const std::string path = ::testing::TempDir() + "/minitwit_config_env.yaml";
+  {
+    std::ofstream file(path);
+    file << "database_url: postgresql://u:secret@db:5432/minitwit\n";
+  }
+  const auto result = LoadConfig({}, Env({{"CONFIG_FILE", path}}));
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->database_url, "postgresql://u:secret@db:5432/minitwit");
+  std::remove(path.c_str());
+}
+
+TEST(ConfigTest, BadValuesAreRejectedWithTheirName) {
+  for (const auto& [key, value] : std::map<std::string, std::string>{{"PORT", "70000"},
+                                                                     {"PORT", "abc"},
+                                                                     {"LOG_LEVEL", "loud"},
+                                                                     {"DB_POOL_SIZE", "0"},
+                                                                     {"HTTP_THREADS", "-1"},
+                                                                     {"READ_TIMEOUT", "soon"},
+                                                                     {"MAX_BODY_BYTES", "1e9"},
+                                                                     {"SESSION_SECRET", "short"},
+                                                                     {"DATABASE_URL", "mysql://x"}}) {
+    const auto result = LoadConfig({}, Env({{key, value}}));
+    EXPECT_FALSE(result.config) << key << "=" << value;
+    EXPECT_NE(result.error.find(key), std::string::npos) << result.error;
+  }
+}
+
+TEST(ConfigTest, SecretsAreNotEchoedInErrors) {
+  const auto result = LoadConfig({}, Env({{"DATABASE_URL", "mysql://u:hunter2@x/db"}}));
+  ASSERT_FALSE(result.config);
+  EXPECT_EQ(result.error.find("hunter2"), std::string::npos);
+}
+
+TEST(ConfigTest, MissingOrBrokenFileIsAnError) {
+  EXPECT_FALSE(LoadConfig({"--config", "/nonexistent/minitwit.yaml"}, Env({})).config);
+  const std::string path = ::testing::TempDir() + "/minitwit_config_bad.yaml";
+  {
+    std::ofstream file(path);
+    file << "port: [1, 2\n";
+  }
+  EXPECT_FALSE(LoadConfig({"--config=" + path}, Env({})).config);
+  std::remove(path.c_str());
+}
+
+TEST(ConfigTest, UnknownArgumentIsAnError) {
+  EXPECT_FALSE(LoadConfig({"--frobnicate"}, Env({})).config);
+  EXPECT_TRUE(LoadConfig({"--help"}, Env({})).show_help);
+}
+
+TEST(ConfigTest, RedactsPasswordInDatabaseUrl) {
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://user:pw@host:5432/db"), "postgresql://user:***@host:5432/db");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://user@host/db"), "postgresql://user@host/db");
+}
+
+}  // namespace
+}  // namespace minitwit

@@ -1,0 +1,120 @@
+#include "service/minitwit_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/memory_repository.hpp"
+
+namespace minitwit {
+namespace {
+
+class MinitwitServiceTest : public ::testing::Test {
+ protected:
+  Response Send(const std::string& method, const std::string& target, std::string body = "",
+                std::string content_type = "application/json", std::string cookie = "") {
+    Request request;
+    request.method = method;
+    request.SetTarget(target);
+    request.body = std::move(body);
+    request.headers.emplace_back("content-type", content_type);
+    request.headers.emplace_back("authorization", "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh");
+    if (!cookie.empty()) request.headers.emplace_back("cookie", cookie);
+    return service_.Handle(request);
+  }
+  static std::string Cookies(const Response& response) {
+    std::string jar;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Set-Cookie" && value.find("Max-Age=0") == std::string::npos) {
+        jar += (jar.empty() ? "" : "; ") + value.substr(0, value.find(';'));
+      }
+    }
+    return jar;
+  }
+  static std::string Header(const Response& response, const std::string& wanted) {
+    for (const auto& [name, value] : response.headers) {
+      if (name == wanted) return value;
+    }
+    return "";
+  }
+  long long Latest() { return nlohmann::json::parse(Send("GET", "/latest").body)["latest"].get<long long>(); }
+
+  MemoryRepository repository_;
+  PasswordHasher hasher_{Argon2Params{1, 1024, 1}};
+  MinitwitService service_{repository_, hasher_, "0123456789abcdef-secret", [] { return std::int64_t{0}; }};
+};
+
+TEST_F(MinitwitServiceTest, LatestIsRecordedBeforeValidationAndNonIntegersIgnored) {
+  EXPECT_EQ(Latest(), -1);
+  EXPECT_EQ(Send("POST", "/register?latest=7", "{bad").status, 400);
+  EXPECT_EQ(Latest(), 7);
+  EXPECT_EQ(Send("GET", "/msgs/nobody?latest=8").status, 404);
+  EXPECT_EQ(Latest(), 8);
+  Send("GET", "/msgs?latest=abc");
+  Send("GET", "/msgs?latest=9x");
+  Send("GET", "/msgs?latest=");
+  EXPECT_EQ(Latest(), 8);
+  Send("GET", "/latest?latest=100");
+  EXPECT_EQ(Latest(), 8);
+}
+
+TEST_F(MinitwitServiceTest, LatestFromQueryParsesOnlyIntegers) {
+  EXPECT_EQ(LatestFromQuery("latest=42&no=3"), 42);
+  EXPECT_EQ(LatestFromQuery("no=3&latest=-5"), -5);
+  EXPECT_FALSE(LatestFromQuery("latest=4.5"));
+  EXPECT_FALSE(LatestFromQuery("nolatest=4"));
+}
+
+TEST_F(MinitwitServiceTest, FixedRoutesWinOverUsernames) {
+  EXPECT_EQ(Send("GET", "/public").status, 200);
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  EXPECT_EQ(Send("GET", "/metrics").content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(Send("GET", "/nobody").status, 404);
+}
+
+TEST_F(MinitwitServiceTest, ReadyzFollowsMigrationsDatabaseAndDraining) {
+  EXPECT_EQ(Send("GET", "/readyz").status, 503);
+  service_.SetMigrated(true);
+  EXPECT_EQ(Send("GET", "/readyz").status, 200);
+  repository_.set_available(false);
+  EXPECT_EQ(Send("GET", "/readyz").status, 503);
+  EXPECT_EQ(Send("GET", "/public").status, 503);
+  repository_.set_available(true);
+  EXPECT_EQ(Send("GET", "/readyz").status, 200);
+  service_.SetDraining();
+  EXPECT_EQ(Send("GET", "/readyz").status, 503);
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(MinitwitServiceTest, WebRegisterLoginPostFollowFlow) {
+  const auto form = "application/x-www-form-urlencoded";
+  auto response = Send("POST", "/register", "username=al+ice&email=a%40b&password=x&password2=y", form);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("The two passwords do not match"), std::string::npos);
+  response = Send("POST", "/register", "username=al+ice&email=a%40b&password=x&password2=x", form);
+  EXPECT_EQ(response.status, 302);
+  EXPECT_EQ(Header(response, "Location"), "/login");
+  response = Send("GET", "/login", "", "", Cookies(response));
+  EXPECT_NE(response.body.find("You were successfully registered and can login now"), std::string::npos);
+
+  response = Send("POST", "/login", "username=al+ice&password=wrong", form);
+  EXPECT_NE(response.body.find("Invalid password"), std::string::npos);
+  response = Send("POST", "/login", "username=nobody&password=x", form);
+  EXPECT_NE(response.body.find("Invalid username"), std::string::npos);
+  response = Send("POST", "/login", "username=al+ice&password=x", form);
+  ASSERT_EQ(response.status, 302);
+  const auto session = Cookies(response);
+  const auto session_only = session.substr(session.find("session="));
+
+  EXPECT_EQ(Send("POST", "/add_message", "text=%3Cb%3Ehi%3C%2Fb%3E", form).status, 401);
+  response = Send("POST", "/add_message", "text=%3Cb%3Ehi%3C%2Fb%3E", form, session_only);
+  EXPECT_EQ(response.status, 302);
+  response = Send("GET", "/", "", "", session_only + "; " + Cookies(response));
+  EXPECT_NE(response.body.find("Your message was recorded"), std::string::npos);
+  EXPECT_NE(response.body.find("&lt;b&gt;hi&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(response.body.find("This is you!"), std::string::npos);
+  EXPECT_NE(Send("GET", "/al%20ice", "", "", session_only).body.find("This is you!"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace minitwit

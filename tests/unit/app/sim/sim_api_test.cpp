@@ -1,0 +1,130 @@
+#include "sim/sim_api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/json_body.hpp"
+#include "storage/memory_repository.hpp"
+
+namespace minitwit {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kAuth = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh";
+
+class SimApiTest : public ::testing::Test {
+ protected:
+  Request Post(std::string body, bool auth = true) {
+    Request request;
+    request.method = "POST";
+    request.body = std::move(body);
+    if (auth) request.headers.emplace_back("authorization", kAuth);
+    return request;
+  }
+  Request Get(std::string query = "", bool auth = true) {
+    Request request = Post("", auth);
+    request.method = "GET";
+    request.query = std::move(query);
+    return request;
+  }
+  void ExpectError(const Response& response, int status) {
+    EXPECT_EQ(response.status, status) << response.body;
+    EXPECT_EQ(response.content_type, "application/json");
+    const auto body = json::parse(response.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << response.body;
+    EXPECT_EQ(body["status"], status);
+    EXPECT_TRUE(body["error_msg"].is_string());
+  }
+
+  MemoryRepository repository_;
+  PasswordHasher hasher_{Argon2Params{1, 1024, 1}};
+  SimApi api_{repository_, hasher_, [] { return std::int64_t{1700000000}; }};
+};
+
+TEST_F(SimApiTest, RegisterValidatesInOrder) {
+  const auto message = [&](const std::string& body) {
+    auto response = api_.Register(Post(body, false));
+    EXPECT_EQ(response.status, 400);
+    return json::parse(response.body)["error_msg"].get<std::string>();
+  };
+  EXPECT_EQ(message(R"({"username":"","email":"","pwd":""})"), "You have to enter a username");
+  EXPECT_EQ(message(R"({"email":"a@b","pwd":"x"})"), "You have to enter a username");
+  EXPECT_EQ(message(R"({"username":"a","email":"nope","pwd":""})"), "You have to enter a valid email address");
+  EXPECT_EQ(message(R"({"username":"a","email":"a@b","pwd":""})"), "You have to enter a password");
+  EXPECT_EQ(api_.Register(Post(R"({"username":"a","email":"a@b","pwd":"x"})", false)).status, 204);
+  EXPECT_EQ(message(R"({"username":"a","email":"a@b","pwd":"x"})"), "The username is already taken");
+}
+
+TEST_F(SimApiTest, MalformedBodiesAre400WithJsonError) {
+  for (const std::string body : {"", "{", "[]", "\"x\"", "null", "{\"username\": 5, \"email\":\"a@b\",\"pwd\":\"x\"}",
+                                 "{\"username\": \"a\", \"email\": [\"a@b\"], \"pwd\": \"x\"}"}) {
+    SCOPED_TRACE(body);
+    ExpectError(api_.Register(Post(body, false)), 400);
+  }
+  ASSERT_EQ(api_.Register(Post(R"({"username":"a","email":"a@b","pwd":"x"})", false)).status, 204);
+  ExpectError(api_.PostMessage(Post("{\"content\": 1}"), "a"), 400);
+  ExpectError(api_.PostMessage(Post("{}"), "a"), 400);
+  ExpectError(api_.PostMessage(Post("not json"), "a"), 400);
+  ExpectError(api_.ChangeFollow(Post("{}"), "a"), 400);
+  ExpectError(api_.ChangeFollow(Post("{\"follow\": true}"), "a"), 400);
+}
+
+TEST_F(SimApiTest, ProtectedEndpointsCheckAuthBeforeUser) {
+  ExpectError(api_.Messages(Get("", false)), 403);
+  const auto response = api_.UserMessages(Get("", false), "nobody");
+  ExpectError(response, 403);
+  EXPECT_EQ(json::parse(response.body)["error_msg"], "You are not authorized to use this resource!");
+  ExpectError(api_.UserMessages(Get(), "nobody"), 404);
+  ExpectError(api_.PostMessage(Post("{\"content\":\"x\"}"), "nobody"), 404);
+  ExpectError(api_.Follows(Get(), "nobody"), 404);
+  ExpectError(api_.ChangeFollow(Post("{\"follow\":\"x\"}"), "nobody"), 404);
+}
+
+TEST_F(SimApiTest, MessagesAndFollowsRoundTrip) {
+  for (const auto* name : {"Roger Histand", "b"}) {
+    ASSERT_EQ(api_.Register(Post(json{{"username", name}, {"email", "x@y"}, {"pwd", "p"}}.dump(), false)).status, 204);
+  }
+  const std::string text = "\xC3\xA6\xC3\xB8\xC3\xA5 \xF0\x9F\x9A\x80 <b>";
+  EXPECT_EQ(api_.PostMessage(Post(json{{"content", text}}.dump()), "Roger Histand").status, 204);
+  EXPECT_EQ(api_.PostMessage(Post(R"({"content":"second"})"), "b").status, 204);
+  const auto all = json::parse(api_.Messages(Get()).body);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0]["content"], "second");
+  EXPECT_EQ(all[1]["content"], text);
+  EXPECT_EQ(all[1]["user"], "Roger Histand");
+  EXPECT_EQ(all[1]["pub_date"], 1700000000);
+  EXPECT_EQ(json::parse(api_.Messages(Get("no=1")).body).size(), 1u);
+  EXPECT_EQ(json::parse(api_.Messages(Get("no=abc")).body).size(), 2u);
+
+  EXPECT_EQ(api_.ChangeFollow(Post(R"({"follow":"b"})"), "Roger Histand").status, 204);
+  EXPECT_EQ(api_.ChangeFollow(Post(R"({"follow":"b"})"), "Roger Histand").status, 204);
+  EXPECT_EQ(json::parse(api_.Follows(Get(), "Roger Histand").body), json::parse(R"({"follows":["b"]})"));
+  ExpectError(api_.ChangeFollow(Post(R"({"follow":"ghost"})"), "Roger Histand"), 404);
+  EXPECT_EQ(api_.ChangeFollow(Post(R"({"unfollow":"b"})"), "Roger Histand").status, 204);
+  EXPECT_EQ(api_.ChangeFollow(Post(R"({"unfollow":"b"})"), "Roger Histand").status, 204);
+  EXPECT_EQ(json::parse(api_.Follows(Get(), "Roger Histand").body), json::parse(R"({"follows":[]})"));
+}
+
+TEST_F(SimApiTest, DatabaseDownIs503Json) {
+  repository_.set_available(false);
+  ExpectError(api_.Latest(), 503);
+  ExpectError(api_.Messages(Get()), 503);
+  ExpectError(api_.Register(Post(R"({"username":"a","email":"a@b","pwd":"x"})", false)), 503);
+}
+
+TEST(JsonBodyTest, StringFieldReportsWrongType) {
+  const auto object = ParseJsonObject(R"({"a":"x","b":1,"c":null})");
+  ASSERT_TRUE(object.ok());
+  bool wrong = false;
+  EXPECT_EQ(StringField(object.value, "a", wrong), "x");
+  EXPECT_FALSE(StringField(object.value, "c", wrong));
+  EXPECT_FALSE(StringField(object.value, "missing", wrong));
+  EXPECT_FALSE(wrong);
+  EXPECT_FALSE(StringField(object.value, "b", wrong));
+  EXPECT_TRUE(wrong);
+}
+
+}  // namespace
+}  // namespace minitwit

@@ -1,0 +1,47 @@
+#include "web/session_cookie.hpp"
+
+#include <gtest/gtest.h>
+
+namespace minitwit {
+namespace {
+
+Request WithCookie(const std::string& set_cookie) {
+  // Turn "name=value; Path=/..." into the Cookie header a browser sends back.
+  Request request;
+  request.headers.emplace_back("cookie", "other=1; " + set_cookie.substr(0, set_cookie.find(';')));
+  return request;
+}
+
+TEST(SessionCookiesTest, LoginCookieRoundTripsAndIsHttpOnly) {
+  SessionCookies cookies(Signer("0123456789abcdef-secret"));
+  const auto set_cookie = cookies.LoginCookie(42);
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_EQ(cookies.UserId(WithCookie(set_cookie)), 42);
+}
+
+TEST(SessionCookiesTest, ForgedOrForeignCookiesReadAsLoggedOut) {
+  SessionCookies cookies(Signer("0123456789abcdef-secret"));
+  SessionCookies other(Signer("another-secret-0123456789"));
+  EXPECT_FALSE(cookies.UserId(WithCookie(other.LoginCookie(42))));
+  EXPECT_FALSE(cookies.UserId(WithCookie("session=NDI.invalid")));
+  EXPECT_FALSE(cookies.UserId(Request{}));
+  // A flash token cannot be replayed as a session.
+  auto flash = cookies.FlashCookie({"42"});
+  flash.replace(0, 5, "session");
+  EXPECT_FALSE(cookies.UserId(WithCookie(flash)));
+}
+
+TEST(SessionCookiesTest, FlashesRoundTrip) {
+  SessionCookies cookies(Signer("0123456789abcdef-secret"));
+  const std::vector<std::string> flashes = {"You were logged in", "You are now following \"Roger Histand\""};
+  EXPECT_EQ(cookies.Flashes(WithCookie(cookies.FlashCookie(flashes))), flashes);
+  EXPECT_NE(SessionCookies::ClearFlashCookie().find("Max-Age=0"), std::string::npos);
+}
+
+TEST(CookieValueTest, FindsNamedCookie) {
+  EXPECT_EQ(CookieValue("a=1; session=xyz; b=2", "session"), "xyz");
+  EXPECT_FALSE(CookieValue("a=1; mysession=xyz", "session"));
+}
+
+}  // namespace
+}  // namespace minitwit
