@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# End to end on the full local node (tests/cluster `up`: kubelet, containerd, kube-proxy,
+# CoreDNS, metrics-server). What users rely on:
+#   install    locally built images load; `helm install` runs the operator (2 replicas, one
+#              leader); `kubectl apply -f examples/minitwit-incluster-db.yaml` gives a Ready
+#              MiniTwit whose pods serve the simulator API through the Service (kube-proxy)
+#   rollout    a new image tag rolls out under a bounded simulator load and loses no request
+#   rollback   an image whose pods never become Ready, with a small progressDeadlineSeconds,
+#              is rolled back: RolledBack condition, Deployment back on lastGoodImage, serving
+# Usage: full_node_test.sh --operator PATH --minitwit PATH [--sim PATH] [--images DIR]
+set -Eeuo pipefail
+test_name=full-node
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+trap_errors
+
+operator_bin="" minitwit_bin="" sim_bin="" images=""
+while (($#)); do
+  case "$1" in
+    --operator) operator_bin="$2"; shift 2 ;;
+    --minitwit) minitwit_bin="$2"; shift 2 ;;
+    --sim) sim_bin="$2"; shift 2 ;;
+    --images) images="$2"; shift 2 ;;
+    *) echo "usage: $0 --operator PATH --minitwit PATH [--sim PATH] [--images DIR]" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
+[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
+require_root
+require_tool jq "Debian package jq"
+require_tool busybox "Debian package busybox-static (the never-ready image)"
+[[ -x "$sim_bin" ]] || { say "no minitwit-sim at '$sim_bin': the load is a curl loop"; sim_bin=""; }
+
+work="$(mktemp -d /tmp/minitwit-e2e-full.XXXXXX)"
+images="${images:-$work/images}"
+mkdir -p "$images"
+# The full node is one per host, in the default state directory.
+unset MINITWIT_CLUSTER_STATE MINITWIT_CLUSTER_NODE_IP MINITWIT_CLUSTER_NODE_DEVICE
+owner_file=/run/minitwit-e2e-full-node.owner
+if "$cluster" status >/dev/null 2>&1; then
+  if [[ -f "$owner_file" ]] && ! kill -0 "$(cat "$owner_file")" 2>/dev/null; then
+    say "a full node left by an earlier run of this test is up; taking it down"
+    "$cluster" down >&2
+  else
+    # Someone else's cluster (a developer, the cluster tests): wait for it, bounded.
+    say "another full cluster is up; waiting up to 10 min for it to stop"
+    for ((i = 0; i < 120; i++)); do "$cluster" status >/dev/null 2>&1 || break; sleep 5; done
+    "$cluster" status >/dev/null 2>&1 && fail "another full cluster has been up for 10 minutes; not touching it"
+  fi
+fi
+echo $$ >"$owner_file"
+
+load_pid=""
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  [[ -z "$load_pid" ]] || kill "$load_pid" 2>/dev/null || true
+  if ((rc != 0)) && command -v kubectl >/dev/null; then
+    kubectl get pods -A -o wide >&2 2>/dev/null || true
+    kubectl -n minitwit get minitwit -o yaml 2>/dev/null | tail -n 60 >&2 || true
+    kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
+  fi
+  "$cluster" down >&2 || rc=1
+  rm -f "$owner_file"
+  if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+
+# --- images ------------------------------------------------------------------------------
+say "building images"
+"$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:dev \
+  --out "$images/minitwit-dev.tar" >&2
+"$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:e2e-2 \
+  --out "$images/minitwit-e2e-2.tar" >&2
+"$repo_root/tests/images/postgres/build.sh" --out "$images/postgres.tar" >&2
+operator_tag="e2e-$(sha256sum "$operator_bin" | cut -c1-12)"
+"$repo_root/tests/images/operator.sh" --binary "$operator_bin" --tag "minitwit.local/minitwit-operator:$operator_tag" \
+  --out "$images/operator.tar" >&2
+# An app image that runs but never answers its readiness probe.
+"$repo_root/tests/images/build-image.sh" --tag minitwit.local/minitwit:e2e-broken --out "$images/broken.tar" \
+  --file "$(command -v busybox):/bin/busybox" --user minitwit:10001:10001 \
+  --entrypoint '["/bin/busybox", "sleep", "100000"]' >&2
+
+# --- cluster -----------------------------------------------------------------------------
+say "cluster up (full node)"
+t="$(now_ms)"
+MINITWIT_CLUSTER_BUILD=1 "$cluster" up >&2 || fail "cluster up failed"
+say "cluster up in $((($(now_ms) - t) / 1000)) s"
+cluster_env
+"$cluster" load-image "$images"/*.tar >&2 || fail "load-image failed"
+
+# --- install -----------------------------------------------------------------------------
+say "helm install the operator"
+helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
+  --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
+ready_operators() { kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}'; }
+[[ "$(ready_operators)" == 2 ]] || fail "install: operator Deployment has $(ready_operators) ready replicas, want 2"
+holder() { kubectl -n minitwit-system get lease minitwit-operator-leader -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
+eventually 60 "one operator replica holds the Lease" holds '[[ -n "$(holder)" ]]'
+leader_pod="$(holder)"; leader_pod="${leader_pod%_*}"
+kubectl -n minitwit-system get pod "$leader_pod" >/dev/null || fail "install: Lease holder '$(holder)' is not an operator pod"
+
+say "kubectl apply -f examples/minitwit-incluster-db.yaml"
+kubectl apply -f "$repo_root/examples/minitwit-incluster-db.yaml" >&2
+phase() { kubectl -n minitwit get minitwit dev -o jsonpath='{.status.phase}'; }
+t="$(now_ms)"
+eventually 300 "MiniTwit minitwit/dev becomes Ready" holds '[[ "$(phase)" == Ready ]]'
+ready_s=$((($(now_ms) - t) / 1000))
+[[ "$(kubectl -n minitwit get deploy dev -o jsonpath='{.status.readyReplicas}')" == 2 ]] || fail "install: want 2 ready app pods"
+cluster_ip="$(kubectl -n minitwit get service dev -o jsonpath='{.spec.clusterIP}')"
+url="http://$cluster_ip"
+eventually 30 "the Service answers from the host ($url/latest)" curl -sf --max-time 2 "$url/latest"
+# The simulator API through the Service: register, tweet, read back.
+code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
+  -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' --data '{"username":"e2e","email":"e2e@example.com","pwd":"x"}' \
+  "$url/register?latest=1")"
+[[ "$code" == 204 ]] || fail "install: POST /register answered $code"
+code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
+  -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' --data '{"content":"hello from e2e"}' "$url/msgs/e2e?latest=2")"
+[[ "$code" == 204 ]] || fail "install: POST /msgs/e2e answered $code"
+curl -sf --max-time 5 -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' "$url/msgs/e2e" | grep -q 'hello from e2e' \
+  || fail "install: the tweet is not in GET /msgs/e2e"
+pass() { say "PASS $1${2:+: $2}"; }
+pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url"
+
+# --- rollout -----------------------------------------------------------------------------
+# Load: the simulator (or a curl loop) in rounds until told to stop; every failed request
+# is recorded.
+load_loop() {
+  local round=0
+  while [[ ! -f "$work/stop-load" ]] && ((round < 400)); do
+    round=$((round + 1))
+    if [[ -n "$sim_bin" ]]; then
+      local rc=0
+      "$sim_bin" --url "$url" --generate 400 --seed "$round" --users 4 --timeout-ms 5000 --max-errors 0 --json \
+        >"$work/sim-$round.json" 2>"$work/sim-$round.err" || rc=$?
+      echo "$round $rc" >>"$work/load-rounds"
+    else
+      local i code
+      for ((i = 0; i < 50; i++)); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/public" || true)"
+        echo "$code" >>"$work/load-codes"
+      done
+      echo "$round 0" >>"$work/load-rounds"
+    fi
+  done
+}
+: >"$work/load-rounds"; : >"$work/load-codes"
+load_loop &
+load_pid=$!
+eventually 60 "the load runs a first round" test -s "$work/load-rounds"
+say "rolling out minitwit.local/minitwit:e2e-2 under load"
+kubectl -n minitwit patch minitwit dev --type merge -p '{"spec":{"image":"minitwit.local/minitwit:e2e-2"}}' >&2
+eventually 300 "the rollout to e2e-2 completes (status.image and Ready)" bash -c \
+  "[[ \"\$(kubectl -n minitwit get minitwit dev -o jsonpath='{.status.image} {.status.phase} {.status.lastGoodImage}')\" == 'minitwit.local/minitwit:e2e-2 Ready minitwit.local/minitwit:e2e-2' ]]"
+kubectl -n minitwit rollout status deployment/dev --timeout 120s >&2
+rounds_at_end="$(wc -l <"$work/load-rounds")"
+eventually 120 "one more load round after the rollout" holds '(($(wc -l <"$work/load-rounds") > rounds_at_end))'
+touch "$work/stop-load"
+for ((i = 0; i < 600; i++)); do kill -0 "$load_pid" 2>/dev/null || break; sleep 0.2; done
+kill "$load_pid" 2>/dev/null || true
+wait "$load_pid" 2>/dev/null || true
+load_pid=""
+rounds="$(wc -l <"$work/load-rounds")"
+failed_rounds="$(awk '$2 != 0' "$work/load-rounds" | wc -l)"
+if [[ -n "$sim_bin" ]]; then
+  requests="$(cat "$work"/sim-*.json | jq -s '[.[] | .phases[] | .requests] | add // 0')"
+  errors="$(cat "$work"/sim-*.json | jq -s '[.[] | .errors_total] | add // 0')"
+  ((requests > 0)) || fail "rollout: the simulator sent no request (is the load running?)"
+  ((errors == 0)) || failed_rounds=$((failed_rounds > 0 ? failed_rounds : 1))
+  if ((failed_rounds > 0)); then
+    for f in $(awk '$2 != 0 {print "sim-" $1}' "$work/load-rounds"); do
+      echo "--- $f" >&2; cat "$work/$f.json" "$work/$f.err" >&2
+    done
+    fail "rollout: $failed_rounds of $rounds simulator rounds saw errors during the rolling update"
+  fi
+  pass rollout "e2e-2 rolled out under $rounds simulator rounds ($requests requests), $errors errors"
+else
+  bad="$(grep -vc '^200$' "$work/load-codes" || true)"
+  ((bad == 0)) || fail "rollout: $bad of $(wc -l <"$work/load-codes") requests failed during the rolling update"
+  pass rollout "e2e-2 rolled out under $(wc -l <"$work/load-codes") requests, 0 failed"
+fi
+
+# --- rollback ----------------------------------------------------------------------------
+say "rolling out a never-ready image with progressDeadlineSeconds 15"
+kubectl -n minitwit patch minitwit dev --type merge \
+  -p '{"spec":{"image":"minitwit.local/minitwit:e2e-broken","rollout":{"progressDeadlineSeconds":15,"onFailure":"Rollback"}}}' >&2
+t="$(now_ms)"
+rolled_back() {
+  kubectl -n minitwit get minitwit dev -o json | jq -e '.status.conditions[]? | select(.type == "RolledBack" and .status == "True")'
+}
+eventually 180 "the RolledBack condition" rolled_back
+rollback_s=$((($(now_ms) - t) / 1000))
+eventually 60 "the Deployment is back on lastGoodImage" \
+  holds '[[ "$(kubectl -n minitwit get deploy dev -o jsonpath="{.spec.template.spec.containers[0].image}")" == minitwit.local/minitwit:e2e-2 ]]'
+st="$(kubectl -n minitwit get minitwit dev -o json)"
+jq -e '.status.lastGoodImage == "minitwit.local/minitwit:e2e-2" and .status.failedImage == "minitwit.local/minitwit:e2e-broken"' \
+  <<<"$st" >/dev/null || fail "rollback: status $(jq -c '.status | {image, lastGoodImage, failedImage, phase}' <<<"$st")"
+kubectl -n minitwit rollout status deployment/dev --timeout 180s >&2
+curl -sf --max-time 5 "$url/latest" >/dev/null || fail "rollback: the app does not answer after the rollback"
+kubectl -n minitwit get events --field-selector involvedObject.kind=MiniTwit,involvedObject.name=dev -o json \
+  | jq -e '[.items[] | select(.reason == "RolledBack")] | length >= 1' >/dev/null \
+  || fail "rollback: no RolledBack Event on minitwit/dev"
+pass rollback "RolledBack ${rollback_s}s after the broken image was applied; Deployment on e2e-2; Event recorded"
+
+say "all passed"

@@ -1,0 +1,188 @@
+# shellcheck shell=bash
+# Helpers of the operator's integration and end-to-end tests: loud assertions, bounded
+# polling, a private control-plane instance of tests/cluster, the operator as a host process
+# and its /metrics. Sourced by tests/e2e/*.sh and tests/bench/bench-operator.sh.
+
+e2e_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo_root="$(cd "$e2e_dir/../.." && pwd)"
+cluster="$repo_root/tests/cluster/cluster"
+
+say() { printf '[%s %(%H:%M:%S)T] %s\n' "${test_name:-e2e}" -1 "$*" >&2; }
+fail() {
+  printf '[%s %(%H:%M:%S)T] FAIL: %s\n' "${test_name:-e2e}" -1 "$*" >&2
+  exit 1
+}
+# trap_errors: a command that fails outside an assertion names itself and its line.
+trap_errors() {
+  trap 'printf "[%s] FAIL: command failed (exit %s) at %s:%s: %s\n" "${test_name:-e2e}" "$?" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+}
+
+# A missing prerequisite: a failure under CI=true; otherwise a skip (exit 77, CTest's
+# SKIP_RETURN_CODE) with the reason.
+missing() {
+  if [[ "${CI:-}" == true ]]; then fail "missing prerequisite: $*"; fi
+  printf '[%s] SKIP: missing prerequisite: %s (CI=true makes this a failure)\n' "${test_name:-e2e}" "$*" >&2
+  exit 77
+}
+
+now_ms() { date +%s%3N; }
+
+# eventually SECONDS DESCRIPTION COMMAND...: retries COMMAND every 0.2 s until it succeeds.
+eventually() {
+  local timeout="$1" what="$2"; shift 2
+  local deadline=$(($(now_ms) + timeout * 1000))
+  until "$@" >/dev/null 2>&1; do
+    (($(now_ms) < deadline)) || fail "timed out after ${timeout}s: $what"
+    sleep 0.2
+  done
+}
+
+# holds EXPRESSION: evaluates EXPRESSION (single-quoted by the caller) each time it is called,
+# for eventually/consistently: `eventually 10 "ready" holds '[[ "$(phase)" == Ready ]]'`.
+holds() { eval "$1"; }
+
+# consistently SECONDS DESCRIPTION COMMAND...: COMMAND must keep succeeding for SECONDS.
+consistently() {
+  local seconds="$1" what="$2"; shift 2
+  local deadline=$(($(now_ms) + seconds * 1000))
+  while (($(now_ms) < deadline)); do
+    "$@" >/dev/null 2>&1 || fail "no longer true: $what"
+    sleep 0.5
+  done
+}
+
+require_root() { [[ $(id -u) -eq 0 ]] || missing "root (the local cluster needs it)"; }
+require_tool() { command -v "$1" >/dev/null || missing "$1 ($2)"; }
+
+# use_private_control_plane ID OCTET: a control plane of tests/cluster with its own state
+# directory, node address and device, so it runs beside a developer's cluster.
+use_private_control_plane() {
+  export MINITWIT_CLUSTER_STATE="/var/lib/minitwit-cluster-$1"
+  export MINITWIT_CLUSTER_NODE_IP="172.31.$2.1"
+  export MINITWIT_CLUSTER_NODE_DEVICE="mtc-$1"
+  cluster_state="$MINITWIT_CLUSTER_STATE"
+}
+
+# cluster_env: KUBECONFIG and PATH (kubectl, helm) of the running cluster.
+cluster_env() {
+  eval "$("$cluster" env)"
+  command -v kubectl >/dev/null || missing "kubectl from the cluster cache (tests/cluster/build.sh)"
+}
+
+# --- the API server through `kubectl proxy` (cheap polling with curl) ---------------------
+
+proxy_pid=""
+proxy_url=""
+start_proxy() {
+  local log="$1" i port
+  kubectl proxy --address 127.0.0.1 --port 0 >"$log" 2>&1 &
+  proxy_pid=$!
+  for ((i = 0; i < 100; i++)); do
+    port="$(grep -o '127.0.0.1:[0-9]*' "$log" | head -n1 | cut -d: -f2 || true)"
+    [[ -n "$port" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || fail "kubectl proxy did not start: $(cat "$log")"
+  proxy_url="http://127.0.0.1:$port"
+}
+stop_proxy() { [[ -z "$proxy_pid" ]] || { kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; proxy_pid=""; } || true; }
+
+# api PATH: GET through the proxy, body on stdout, fails on a non-2xx status.
+api() { curl -sf --max-time 5 "$proxy_url$1"; }
+api_exists() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$proxy_url$1" | grep -q '^200$'; }
+api_absent() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$proxy_url$1" | grep -q '^404$'; }
+
+# --- the operator as a host process ------------------------------------------------------
+
+declare -A operator_pids=() operator_ports=() operator_logs=()
+
+# start_operator NAME BINARY KUBECONFIG ARGS...: runs the operator in the background, its
+# metrics on a free loopback port (read back from its log).
+start_operator() {
+  local name="$1" binary="$2" kubeconfig="$3"; shift 3
+  local log="$work/operator-$name.log" i port=""
+  "$binary" --kubeconfig "$kubeconfig" --metrics-bind-address 127.0.0.1:0 "$@" >"$log" 2>&1 &
+  operator_pids[$name]=$!
+  operator_logs[$name]="$log"
+  for ((i = 0; i < 100; i++)); do
+    port="$(grep -o 'on port [0-9]*' "$log" | head -n1 | awk '{print $3}' || true)"
+    [[ -n "$port" ]] && break
+    kill -0 "${operator_pids[$name]}" 2>/dev/null || fail "operator $name exited at start: $(tail -n 20 "$log")"
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || fail "operator $name did not report its metrics port: $(tail -n 20 "$log")"
+  operator_ports[$name]="$port"
+  say "operator $name: pid ${operator_pids[$name]}, metrics on 127.0.0.1:$port, log $log"
+}
+
+# stop_operator NAME [SIGNAL]: stops it and waits (bounded) until it is gone.
+stop_operator() {
+  local name="$1" signal="${2:-TERM}" pid="${operator_pids[$1]:-}" i
+  [[ -n "$pid" ]] || return 0
+  kill -"$signal" "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "operator $name did not stop in 15 s after SIG$signal; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  unset "operator_pids[$name]"
+}
+stop_all_operators() { local n; for n in "${!operator_pids[@]}"; do stop_operator "$n"; done; }
+operator_alive() { kill -0 "${operator_pids[$1]}" 2>/dev/null; }
+
+# metrics NAME: the operator's /metrics text.
+metrics() { curl -sf --max-time 5 "http://127.0.0.1:${operator_ports[$1]}/metrics"; }
+
+# metric_sum NAME REGEX: sum of the samples whose series (name and labels) matches REGEX.
+metric_sum() {
+  metrics "$1" | awk -v re="$2" '!/^#/ && $1 ~ re { s += $2 } END { printf "%d\n", s }'
+}
+# Mutating requests of the controller's client (leader election's Lease renewals are not
+# counted: they are the election itself).
+operator_writes() {
+  metric_sum "$1" '^minitwit_operator_api_requests_total\{client="controller",verb="(create|update|patch|apply|delete)"\}$'
+}
+operator_requests() { metric_sum "$1" '^minitwit_operator_api_requests_total\{client="controller",'; }
+operator_reconciles() { metric_sum "$1" '^minitwit_operator_reconcile_total'; }
+
+# --- the operator's identity: the Helm chart's ServiceAccount and RBAC --------------------
+
+# chart_rbac_kubeconfig NAMESPACE OUT: applies the chart's ServiceAccount and RBAC (rendered
+# with helm) and writes a kubeconfig that authenticates as that ServiceAccount, so the tests
+# also prove the chart's least-privilege rules are enough.
+chart_rbac_kubeconfig() {
+  local ns="$1" out="$2" sa server ca token
+  require_tool helm "from the cluster cache: tests/cluster/build.sh helm"
+  kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" \
+    --show-only templates/serviceaccount.yaml --show-only templates/rbac.yaml | kubectl apply -f - >/dev/null \
+    || fail "cannot apply the chart's RBAC"
+  sa="$(helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" \
+    --show-only templates/serviceaccount.yaml | awk '/^  name:/ {print $2; exit}')"
+  [[ -n "$sa" ]] || fail "no ServiceAccount in the chart"
+  token="$(kubectl -n "$ns" create token "$sa" --duration 6h)" || fail "cannot create a token for $ns/$sa"
+  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
+  cat >"$out" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster: {server: "$server", certificate-authority-data: "$ca"}
+users:
+- name: operator
+  user: {token: "$token"}
+contexts:
+- name: operator
+  context: {cluster: local, user: operator}
+current-context: operator
+EOF
+  chmod 600 "$out"
+}
+
+# percentile P FILE: the P-th percentile (nearest rank) of the numbers in FILE, one a line.
+percentile() {
+  sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+    r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; if (r > NR) r = NR; print v[r] }'
+}
