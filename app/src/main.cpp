@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   }
 
   PgRepository repository(config.database_url, config.db_pool_size);
-  PasswordHasher hasher;
+  PasswordHasher hasher(Argon2Params{}, HashLimits{config.hash_concurrency, config.hash_queue});
   MinitwitService service(repository, hasher, secret);
 
   ServerOptions options;
@@ -92,5 +92,6 @@ int main(int argc, char** argv) {
   server.Shutdown(config.shutdown_grace);
   migrator.join();
   Log(spdlog::level::info, "stopped");
+  spdlog::shutdown();  // flushes what the periodic flush has not written yet
   return 0;
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/memory_repository.hpp"
+#include "support/memory_repository.hpp"
 
 namespace minitwit::fuzz {
 

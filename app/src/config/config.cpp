@@ -84,6 +84,8 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
   }
   if (key == "DB_POOL_SIZE") return integer_in(1, 1000, config.db_pool_size);
   if (key == "HTTP_THREADS") return integer_in(1, 1024, config.http_threads);
+  if (key == "HASH_CONCURRENCY") return integer_in(0, 1024, config.hash_concurrency);
+  if (key == "HASH_QUEUE") return integer_in(0, 1024, config.hash_queue);
   if (key == "READ_TIMEOUT") return duration(config.read_timeout);
   if (key == "WRITE_TIMEOUT") return duration(config.write_timeout);
   if (key == "SHUTDOWN_GRACE") return duration(config.shutdown_grace);
@@ -97,9 +99,10 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
   return "unknown setting " + key;
 }
 
-const std::array<std::string, 12> kKeys = {"DATABASE_URL", "BIND_ADDRESS", "PORT",           "LOG_LEVEL",
-                                           "SESSION_SECRET", "DB_POOL_SIZE", "HTTP_THREADS",   "READ_TIMEOUT",
-                                           "WRITE_TIMEOUT",  "MAX_BODY_BYTES", "SHUTDOWN_GRACE", "DRAIN_DELAY"};
+const std::array<std::string, 14> kKeys = {"DATABASE_URL",   "BIND_ADDRESS",     "PORT",           "LOG_LEVEL",
+                                           "SESSION_SECRET", "DB_POOL_SIZE",     "HTTP_THREADS",   "HASH_CONCURRENCY",
+                                           "HASH_QUEUE",     "READ_TIMEOUT",     "WRITE_TIMEOUT",  "MAX_BODY_BYTES",
+                                           "SHUTDOWN_GRACE", "DRAIN_DELAY"};
 
 std::string ToEnvName(std::string key) {
   for (auto& c : key) c = static_cast<char>(c == '-' ? '_' : std::toupper(static_cast<unsigned char>(c)));
@@ -181,6 +184,7 @@ std::string ConfigUsage() {
          "  LOG_LEVEL       trace|debug|info|warn|error|off (info)\n"
          "  SESSION_SECRET  >= 16 chars; share it between replicas\n"
          "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 8\n"
+         "  HASH_CONCURRENCY argon2 hashes at once (0: half the cores)   HASH_QUEUE  waiting for one (4)\n"
          "  READ_TIMEOUT, WRITE_TIMEOUT (10s), SHUTDOWN_GRACE (20s), DRAIN_DELAY (0s): 10, 10s, 500ms, 1m\n"
          "  MAX_BODY_BYTES  default 1048576\n";
 }

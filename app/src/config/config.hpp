@@ -18,6 +18,10 @@ struct Config {
   std::string session_secret;  // empty: a random per-process secret (single replica only)
   int db_pool_size = 10;
   int http_threads = 8;
+  // argon2id runs at most this many at once (0: half the cores, at least 1) with at most
+  // hash_queue requests waiting; more are answered 503 (see HashLimits).
+  int hash_concurrency = 0;
+  int hash_queue = 4;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
   std::uint64_t max_body_bytes = 1024 * 1024;

@@ -85,9 +85,11 @@ RouteMatch Router::Dispatch(const Request& request) const {
   RouteParams params;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (!best->segments[i].is_param) continue;
-    auto decoded = PercentDecode(segments[i]);
-    if (!decoded || decoded->find('\0') != std::string::npos) {
-      return {Error(best->style, 400, "Malformed percent-encoding in path"), best->pattern};
+    // A parameter that is not storable text can name no user: 400 (not a lookup that
+    // the database would reject with an error).
+    auto decoded = DecodeText(segments[i]);
+    if (!decoded) {
+      return {Error(best->style, 400, "Malformed path: bad percent-encoding, NUL or invalid UTF-8"), best->pattern};
     }
     params.emplace(best->segments[i].text, std::move(*decoded));
   }

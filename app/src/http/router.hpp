@@ -23,7 +23,8 @@ struct RouteMatch {
 
 // Maps a parsed Request to a handler by method and path pattern, without sockets.
 // Patterns are '/'-separated literals and <name> parameters; a parameter matches one
-// non-empty segment and is percent-decoded. Where patterns overlap, literal segments
+// non-empty segment and is percent-decoded; one that does not decode to UTF-8 text
+// without NUL (DecodeText) makes the request a 400 in the route's error style. Where patterns overlap, literal segments
 // win over parameters (so "/public" beats "/<username>").
 class Router {
  public:

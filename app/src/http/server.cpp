@@ -144,7 +144,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Discard() {
-    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    // Allocated only here: most connections never linger, and 16 KiB per session made
+    // every accept pay for a large allocation.
+    if (!discard_) discard_ = std::make_unique<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->discarded_ += n;
       if (ec || self->discarded_ > (8u << 20)) return self->Close();
       self->Discard();
@@ -162,7 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::list<std::weak_ptr<Session>>::iterator self_entry_;
-  std::array<char, 16384> discard_{};
+  std::unique_ptr<std::array<char, 16384>> discard_;
   std::size_t discarded_ = 0;
   int served_ = 0;
   bool busy_ = false;

@@ -15,9 +15,17 @@ std::string EscapeLabelValue(std::string_view value) {
   return out;
 }
 
+std::string_view MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"};
+  for (const auto known : kKnown) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(route), std::string(method), status}];
+  ++requests_[{std::string(route), std::string(MethodLabel(method)), status}];
   auto& histogram = latency_[std::string(route)];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {

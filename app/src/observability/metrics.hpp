@@ -38,6 +38,10 @@ class Metrics {
   std::atomic<int> in_flight_{0};
 };
 
+// The method label: the standard methods as sent, anything else "other", so a client
+// inventing methods cannot create unbounded series.
+std::string_view MethodLabel(std::string_view method);
+
 // Escapes a Prometheus label value (backslash, quote, newline).
 std::string EscapeLabelValue(std::string_view value);
 

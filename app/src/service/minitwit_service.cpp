@@ -72,11 +72,8 @@ Response MinitwitService::Handle(const Request& request) {
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.AddInFlight(-1);
   metrics_.ObserveRequest(request.method, match.route, match.response.status, seconds);
-  Log(IsProbe(match.route) ? spdlog::level::debug : spdlog::level::info, "request",
-      {{"method", request.method},
-       {"route", match.route},
-       {"status", match.response.status},
-       {"latency_ms", std::round(seconds * 1e6) / 1e3}});
+  LogRequest(IsProbe(match.route) ? spdlog::level::debug : spdlog::level::info, request.method, match.route,
+             match.response.status, std::round(seconds * 1e6) / 1e3);
   return std::move(match.response);
 }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/json_text.hpp"
 #include "http/url.hpp"
 #include "service/accounts.hpp"
 #include "sim/json_body.hpp"
@@ -20,6 +21,9 @@ std::string Dump(const json& value) { return value.dump(-1, ' ', false, json::er
 
 Response Forbidden() { return JsonError(403, "You are not authorized to use this resource!"); }
 Response UnknownUser() { return JsonError(404, "User not found"); }
+Response Busy() {
+  return JsonError(503, "Too many registrations at once, try again shortly").AddHeader("Retry-After", "1");
+}
 
 // ?no=N: the number of rows; a missing, non-integer or negative value means the default.
 int Limit(const Request& request) {
@@ -33,10 +37,26 @@ int Limit(const Request& request) {
   return static_cast<int>(std::min<long long>(value, kMaxLimit));
 }
 
-json MessagesJson(const std::vector<Message>& messages) {
-  json list = json::array();
-  for (const auto& m : messages) list.push_back({{"content", m.text}, {"pub_date", m.pub_date}, {"user", m.author}});
-  return list;
+// [{"content": ..., "pub_date": N, "user": ...}], written straight into one string: the
+// busiest response, and a json tree of it cost an allocation per field.
+std::string MessagesJson(const std::vector<Message>& messages) {
+  std::string out;
+  std::size_t size = 2;
+  for (const auto& m : messages) size += m.text.size() + m.author.size() + 64;
+  out.reserve(size);
+  out.push_back('[');
+  for (const auto& m : messages) {
+    if (out.size() > 1) out.push_back(',');
+    out += "{\"content\":";
+    AppendJsonString(out, m.text);
+    out += ",\"pub_date\":";
+    out += std::to_string(m.pub_date);
+    out += ",\"user\":";
+    AppendJsonString(out, m.author);
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
 }
 
 }  // namespace
@@ -83,9 +103,10 @@ Response SimApi::Register(const Request& request) {
   const auto existing = repository_.FindUserByName(*username);
   if (!existing.ok()) return ServiceUnavailableJson();
   if (existing.value) return JsonError(400, kUsernameTaken);
-  const auto hash = hasher_.Hash(*password);
-  if (hash.empty()) return JsonError(500, "Could not hash the password");
-  const auto created = repository_.CreateUser(*username, *email, hash);
+  const auto hash = hasher_.TryHash(*password);
+  if (hash.status == HashStatus::kBusy) return Busy();
+  if (hash.status != HashStatus::kOk) return JsonError(500, "Could not hash the password");
+  const auto created = repository_.CreateUser(*username, *email, hash.encoded);
   if (!created.ok()) return ServiceUnavailableJson();
   if (!created.value) return JsonError(400, kUsernameTaken);
   return EmptyResponse(204);
@@ -95,7 +116,7 @@ Response SimApi::Messages(const Request& request) {
   if (!Authorized(request)) return Forbidden();
   const auto messages = repository_.PublicMessages(Limit(request));
   if (!messages.ok()) return ServiceUnavailableJson();
-  return JsonResponse(200, Dump(MessagesJson(messages.value)));
+  return JsonResponse(200, MessagesJson(messages.value));
 }
 
 Response SimApi::UserMessages(const Request& request, const std::string& username) {
@@ -105,7 +126,7 @@ Response SimApi::UserMessages(const Request& request, const std::string& usernam
   if (!user.value) return UnknownUser();
   const auto messages = repository_.UserMessages(user.value->id, Limit(request));
   if (!messages.ok()) return ServiceUnavailableJson();
-  return JsonResponse(200, Dump(MessagesJson(messages.value)));
+  return JsonResponse(200, MessagesJson(messages.value));
 }
 
 Response SimApi::PostMessage(const Request& request, const std::string& username) {

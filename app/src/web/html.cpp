@@ -9,7 +9,12 @@ namespace minitwit {
 
 std::string EscapeHtml(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
+  AppendEscapedHtml(out, text);
+  return out;
+}
+
+void AppendEscapedHtml(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size());
   for (const char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
@@ -20,7 +25,6 @@ std::string EscapeHtml(std::string_view text) {
       default: out += c;
     }
   }
-  return out;
 }
 
 std::string FormatPubDate(std::int64_t unix_seconds) {

@@ -8,6 +8,8 @@ namespace minitwit {
 
 // Escapes & < > " ' as Jinja/MarkupSafe does (quotes as &#34; and &#39;).
 std::string EscapeHtml(std::string_view text);
+// The same, appended to out (no temporary: pages escape every message).
+void AppendEscapedHtml(std::string& out, std::string_view text);
 
 // "YYYY-MM-DD @ HH:MM" in UTC.
 std::string FormatPubDate(std::int64_t unix_seconds);

@@ -71,10 +71,21 @@ std::string RenderTimeline(const PageContext& context, const TimelineView& view)
     }
   }
   body += "  <ul class=messages>\n";
+  std::size_t size = body.size();
+  for (const auto& message : view.messages) size += 256 + 2 * message.author.size() + message.text.size();
+  body.reserve(size);
   for (const auto& message : view.messages) {
-    body += "    <li><img src=\"" + EscapeHtml(GravatarUrl(message.email, 48)) + "\"><p>\n      <strong><a href=\"" +
-            EscapeHtml(UserLink(message.author)) + "\">" + EscapeHtml(message.author) + "</a></strong>\n      " +
-            EscapeHtml(message.text) + "\n      <small>&mdash; " + FormatPubDate(message.pub_date) + "</small>\n";
+    body += "    <li><img src=\"";
+    AppendEscapedHtml(body, GravatarUrl(message.email, 48));
+    body += "\"><p>\n      <strong><a href=\"";
+    AppendEscapedHtml(body, UserLink(message.author));
+    body += "\">";
+    AppendEscapedHtml(body, message.author);
+    body += "</a></strong>\n      ";
+    AppendEscapedHtml(body, message.text);
+    body += "\n      <small>&mdash; ";
+    body += FormatPubDate(message.pub_date);
+    body += "</small>\n";
   }
   if (view.messages.empty()) body += "    <li><em>There's no message so far.</em>\n";
   body += "  </ul>\n";

@@ -10,6 +10,13 @@ constexpr int kPerPage = 30;
 
 Response Unauthorized() { return HtmlResponse(401, RenderError(401, "Unauthorized", "Please sign in first.")); }
 Response NotFound() { return HtmlResponse(404, RenderError(404, "Not Found", "No such user.")); }
+Response Busy() {
+  return HtmlResponse(503, RenderError(503, "Service Unavailable", "Too many sign-ins at once, try again shortly."))
+      .AddHeader("Retry-After", "1");
+}
+Response BadForm() {
+  return HtmlResponse(400, RenderError(400, "Bad Request", "The form is not valid UTF-8 text (or contains NUL)."));
+}
 
 }  // namespace
 
@@ -126,12 +133,10 @@ Response WebUi::AddMessage(const Request& request) {
   const auto viewer = CurrentUser(request);
   if (!viewer.ok) return ServiceUnavailableHtml();
   if (!viewer.user) return Unauthorized();
-  const auto form = ParseFormEncoded(request.body);
-  const auto text = form.find("text");
-  if (text != form.end() && text->second.find('\0') != std::string::npos) {
-    return HtmlResponse(400, RenderError(400, "Bad Request", "The message contains a NUL character."));
-  }
-  if (text == form.end() || text->second.empty()) return Redirect("/");
+  const auto form = ParseFormBody(request.body);
+  if (!form) return BadForm();
+  const auto text = form->find("text");
+  if (text == form->end() || text->second.empty()) return Redirect("/");
   if (!repository_.AddMessage(viewer.user->id, text->second, clock_()).ok()) return ServiceUnavailableHtml();
   return WithFlash(request, Redirect("/"), "Your message was recorded");
 }
@@ -145,19 +150,19 @@ Response WebUi::LoginPage(const Request& request) {
 Response WebUi::Login(const Request& request) {
   const auto viewer = CurrentUser(request);
   if (viewer.user) return Redirect("/");
-  auto form = ParseFormEncoded(request.body);
-  const auto& username = form["username"];
-  const auto& password = form["password"];
-  if (username.find('\0') != std::string::npos) {
-    return Page(request, std::nullopt, [](const PageContext& c) { return RenderLogin(c, "Invalid username", ""); });
-  }
+  auto form = ParseFormBody(request.body);
+  if (!form) return BadForm();
+  const auto& username = (*form)["username"];
+  const auto& password = (*form)["password"];
   const auto user = repository_.FindUserByName(username);
   if (!user.ok()) return ServiceUnavailableHtml();
   std::string error;
   if (!user.value) {
     error = "Invalid username";
-  } else if (!hasher_.Verify(user.value->pw_hash, password)) {
-    error = "Invalid password";
+  } else {
+    const auto verified = hasher_.TryVerify(user.value->pw_hash, password);
+    if (verified == VerifyResult::kBusy) return Busy();
+    if (verified != VerifyResult::kMatch) error = "Invalid password";
   }
   if (!error.empty()) {
     return Page(request, std::nullopt, [&](const PageContext& c) { return RenderLogin(c, error, username); });
@@ -176,16 +181,17 @@ Response WebUi::RegisterPage(const Request& request) {
 Response WebUi::Register(const Request& request) {
   const auto viewer = CurrentUser(request);
   if (viewer.user) return Redirect("/");
-  auto form = ParseFormEncoded(request.body);
-  const auto& username = form["username"];
-  const auto& email = form["email"];
-  const auto& password = form["password"];
+  // Invalid UTF-8 or NUL is refused whole, so nothing undecodable is stored or echoed
+  // back into the re-rendered form.
+  auto form = ParseFormBody(request.body);
+  if (!form) return BadForm();
+  const auto& username = (*form)["username"];
+  const auto& email = (*form)["email"];
+  const auto& password = (*form)["password"];
   std::string error;
   if (auto invalid = CheckRegistration(username, email, password)) {
     error = *invalid;
-  } else if ((username + email + password).find('\0') != std::string::npos) {
-    error = "The form contains a NUL character";
-  } else if (password != form["password2"]) {
+  } else if (password != (*form)["password2"]) {
     error = "The two passwords do not match";
   } else {
     const auto existing = repository_.FindUserByName(username);
@@ -193,9 +199,12 @@ Response WebUi::Register(const Request& request) {
     if (existing.value) {
       error = kUsernameTaken;
     } else {
-      const auto hash = hasher_.Hash(password);
-      if (hash.empty()) return HtmlResponse(500, RenderError(500, "Internal Server Error", "Could not hash"));
-      const auto created = repository_.CreateUser(username, email, hash);
+      const auto hash = hasher_.TryHash(password);
+      if (hash.status == HashStatus::kBusy) return Busy();
+      if (hash.status != HashStatus::kOk) {
+        return HtmlResponse(500, RenderError(500, "Internal Server Error", "Could not hash"));
+      }
+      const auto created = repository_.CreateUser(username, email, hash.encoded);
       if (!created.ok()) return ServiceUnavailableHtml();
       if (!created.value) error = kUsernameTaken;
     }

@@ -140,7 +140,9 @@ TEST_F(LifecycleIT, SigtermUnderLoadLosesNoAcceptedWrite) {
 // Requests in flight when SIGTERM arrives finish, even with no drain delay.
 TEST_F(LifecycleIT, InFlightRequestsFinishAfterSigterm) {
   TestDatabase database(*AdminDatabaseUrl());
-  AppProcess app(database.url(), {{"DRAIN_DELAY", "0s"}, {"SHUTDOWN_GRACE", "15s"}});
+  // HASH_QUEUE: all six registrations must be admitted (the default queue of 4 would
+  // answer the sixth 503 at once; that limit is not what this test is about).
+  AppProcess app(database.url(), {{"DRAIN_DELAY", "0s"}, {"SHUTDOWN_GRACE", "15s"}, {"HASH_QUEUE", "8"}});
   app.Start();
   ASSERT_TRUE(app.WaitReady()) << app.Log();
   constexpr int kRequests = 6;

@@ -52,6 +52,44 @@ TEST_F(RobustnessIT, BadPercentEncodingIs400) {
   ExpectAlive();
 }
 
+// Bytes that are not UTF-8 text after percent-decoding used to reach PostgreSQL, which
+// refused them, and the app answered 503. Now: API 400 with the JSON error body, UI 400
+// HTML, whatever the route (an undecodable name can be no user's).
+TEST_F(RobustnessIT, InvalidUtf8Is400NotA503) {
+  RegisterUser("alice");
+  ExpectJsonError(SimGet("/msgs/%FF"), 400);
+  ExpectJsonError(SimGet("/fllws/%C3"), 400);
+  ExpectJsonError(SimPost("/msgs/%FF%FE", R"({"content":"x"})"), 400);
+  ExpectJsonError(SimPost("/fllws/%C3%28", R"({"follow":"alice"})"), 400);
+  ExpectJsonError(SimPost("/msgs/alice", "{\"content\":\"\xFF\xFE\"}"), 400);
+  ExpectJsonError(SimPost("/fllws/alice", "{\"follow\":\"\xC3\"}"), 400);
+  ExpectJsonError(SimPost("/register", "{\"username\":\"\xC3\x28\",\"email\":\"a@b\",\"pwd\":\"x\"}"), 400);
+
+  const auto page = Http(app_->port(), "GET", "/%FF");
+  EXPECT_EQ(page.status, 400) << page.body;
+  EXPECT_NE(page.Header("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_EQ(Http(app_->port(), "GET", "/%C3%28/follow").status, 400);
+
+  const Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  for (const std::string body : {"username=%FF&email=a%40b&password=x&password2=x",
+                                 "username=a%00b&email=a%40b&password=x&password2=x"}) {
+    SCOPED_TRACE(body);
+    const auto result = Http(app_->port(), "POST", "/register", body, form);
+    EXPECT_EQ(result.status, 400) << result.body;
+    EXPECT_EQ(result.body.find('\0'), std::string::npos);
+  }
+  EXPECT_EQ(Http(app_->port(), "POST", "/login", "username=%FF&password=x", form).status, 400);
+
+  // A raw 0xFF byte in the request target (not an escape).
+  for (const std::string path : {"/msgs/\xFF", "/\xFF"}) {
+    const auto raw = RawExchange(app_->port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                                                   std::string(kSimAuth) + "\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << raw.substr(0, 200);
+  }
+  EXPECT_EQ(database_->Scalar("SELECT count(*) FROM users"), "1");
+  ExpectAlive();
+}
+
 TEST_F(RobustnessIT, VeryLongNamesAreRejectedOrHandledNot500) {
   const std::string long_name(5000, 'n');
   const auto result = SimPost("/register", json{{"username", long_name}, {"email", "a@b"}, {"pwd", "x"}}.dump());

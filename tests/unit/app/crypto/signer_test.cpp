@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <latch>
+#include <thread>
+#include <vector>
+
 #include "crypto/digest.hpp"
 #include "crypto/password_hasher.hpp"
 
@@ -49,6 +55,40 @@ TEST(PasswordHasherTest, VerifiesOnlyTheRightPassword) {
   EXPECT_FALSE(hasher.Verify(hash, "super_safe"));
   EXPECT_NE(hasher.Hash("super_safe!"), hash);  // salted
   EXPECT_FALSE(hasher.Verify("plaintext", "plaintext"));
+}
+
+TEST(PasswordHasherTest, LimitsConcurrentHashingAndSaysBusyBeyondTheQueue) {
+  // One hash at a time and no queue: of callers released together, the first gets the
+  // slot and the others are refused at once (each hash takes milliseconds).
+  PasswordHasher hasher(Argon2Params{3, 16 * 1024, 1}, HashLimits{1, 0, std::chrono::milliseconds(0)});
+  constexpr int kCallers = 4;
+  std::latch go(kCallers);
+  std::vector<HashStatus> statuses(kCallers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) {
+    threads.emplace_back([&, i] {
+      go.arrive_and_wait();
+      statuses[static_cast<std::size_t>(i)] = hasher.TryHash("pw").status;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_GE(std::count(statuses.begin(), statuses.end(), HashStatus::kOk), 1);
+  EXPECT_GE(std::count(statuses.begin(), statuses.end(), HashStatus::kBusy), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), HashStatus::kFailed), 0);
+  // Free again; and with a queue every caller gets the slot in turn.
+  EXPECT_EQ(hasher.TryHash("two").status, HashStatus::kOk);
+  PasswordHasher queued(Argon2Params{1, 1024, 1}, HashLimits{1, 4, std::chrono::seconds(5)});
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&] { ok += queued.TryHash("pw").status == HashStatus::kOk ? 1 : 0; });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(ok.load(), 4);
+  const auto encoded = queued.TryHash("pw");
+  ASSERT_EQ(encoded.status, HashStatus::kOk);
+  EXPECT_EQ(queued.TryVerify(encoded.encoded, "pw"), VerifyResult::kMatch);
+  EXPECT_EQ(queued.TryVerify(encoded.encoded, "nope"), VerifyResult::kMismatch);
 }
 
 }  // namespace

@@ -54,6 +54,22 @@ TEST_F(RouterTest, BadPercentEncodingIs400InTheRouteStyle) {
   EXPECT_NE(match.response.body.find("\"error_msg\""), std::string::npos);
 }
 
+TEST_F(RouterTest, ParametersThatAreNotUtf8TextAre400InTheRouteStyle) {
+  for (const std::string target : {"/msgs/%FF", "/msgs/%C3", "/msgs/%FF%FE", "/msgs/a%00b", "/msgs/\xFF"}) {
+    SCOPED_TRACE(target);
+    const auto match = router_.Dispatch(Make("GET", target));
+    EXPECT_EQ(match.response.status, 400);
+    EXPECT_EQ(match.response.content_type, "application/json");
+    EXPECT_EQ(match.route, "/msgs/<username>");
+  }
+  for (const std::string target : {"/%FF", "/%C3%28/follow", "/\xFF"}) {
+    SCOPED_TRACE(target);
+    const auto match = router_.Dispatch(Make("GET", target));
+    EXPECT_EQ(match.response.status, 400);
+    EXPECT_EQ(match.response.content_type, "text/html; charset=utf-8");
+  }
+}
+
 TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(router_.Dispatch(Make("GET", "/a/b/c")).response.status, 404);
   EXPECT_EQ(router_.Dispatch(Make("GET", "/a/b/c")).route, "unmatched");

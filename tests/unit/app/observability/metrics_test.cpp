@@ -39,6 +39,23 @@ TEST(MetricsTest, OmitsLatestWhenUnknownAndEscapesLabels) {
   EXPECT_TRUE(Contains(text, "route=\"we\\\"ird\\\\\""));
 }
 
+TEST(MetricsTest, UnknownMethodsShareOneLabel) {
+  EXPECT_EQ(MethodLabel("GET"), "GET");
+  EXPECT_EQ(MethodLabel("OPTIONS"), "OPTIONS");
+  EXPECT_EQ(MethodLabel("FOO"), "other");
+  EXPECT_EQ(MethodLabel("get"), "other");
+  EXPECT_EQ(MethodLabel(""), "other");
+  Metrics metrics;
+  metrics.ObserveRequest("FOO", "unmatched", 404, 0.001);
+  metrics.ObserveRequest("BAR", "unmatched", 404, 0.001);
+  metrics.ObserveRequest("PATCH", "unmatched", 404, 0.001);
+  const auto text = metrics.Render({}, std::nullopt);
+  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"unmatched\",method=\"other\",status=\"404\"} 2\n"));
+  EXPECT_TRUE(Contains(text, "method=\"PATCH\""));
+  EXPECT_FALSE(Contains(text, "FOO"));
+  EXPECT_FALSE(Contains(text, "BAR"));
+}
+
 TEST(LoggingTest, FormatsFieldsAsJsonMembers) {
   const auto line = "{" + FormatLogFields("request", {{"status", 204}, {"route", "/msgs/<username>"}}) + "}";
   const auto parsed = nlohmann::json::parse(line);

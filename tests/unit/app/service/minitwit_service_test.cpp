@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/memory_repository.hpp"
+#include "support/memory_repository.hpp"
 
 namespace minitwit {
 namespace {
@@ -114,6 +114,48 @@ TEST_F(MinitwitServiceTest, WebRegisterLoginPostFollowFlow) {
   EXPECT_NE(response.body.find("&lt;b&gt;hi&lt;/b&gt;"), std::string::npos);
   EXPECT_EQ(response.body.find("This is you!"), std::string::npos);
   EXPECT_NE(Send("GET", "/al%20ice", "", "", session_only).body.find("This is you!"), std::string::npos);
+}
+
+TEST_F(MinitwitServiceTest, TextThatIsNotUtf8NeverReachesTheRepository) {
+  // An API route answers 400 with the JSON error body; a UI route 400 HTML. The
+  // repository would hold such a name fine, PostgreSQL would not (it was a 503).
+  ASSERT_EQ(Send("POST", "/register", R"({"username":"alice","email":"a@b","pwd":"x"})").status, 204);
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/msgs/%FF"}, {"GET", "/fllws/%C3"}, {"POST", "/msgs/%FF%FE"}, {"POST", "/fllws/%C3%28"},
+           {"GET", "/msgs/\xFF"}, {"GET", "/msgs/alice%00"}}) {
+    SCOPED_TRACE(method + " " + target);
+    const auto response = Send(method, target, R"({"content":"x","follow":"alice"})");
+    EXPECT_EQ(response.status, 400);
+    const auto body = nlohmann::json::parse(response.body, nullptr, false);
+    EXPECT_EQ(body["status"], 400);
+    EXPECT_TRUE(body["error_msg"].is_string());
+  }
+  // JSON strings are validated by the JSON parser.
+  EXPECT_EQ(Send("POST", "/msgs/alice", "{\"content\":\"\xFF\"}").status, 400);
+  EXPECT_EQ(Send("POST", "/fllws/alice", "{\"follow\":\"\xC3\"}").status, 400);
+  EXPECT_EQ(Send("POST", "/register", "{\"username\":\"\xFF\",\"email\":\"a@b\",\"pwd\":\"x\"}").status, 400);
+
+  for (const std::string target : {"/%FF", "/%FF/follow", "/\xFF"}) {
+    SCOPED_TRACE(target);
+    const auto response = Send("GET", target, "", "");
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
+  }
+  const auto form = "application/x-www-form-urlencoded";
+  for (const std::string body : {"username=%FF&email=a%40b&password=x&password2=x",
+                                 "username=a%00b&email=a%40b&password=x&password2=x",
+                                 "username=ok&email=%C3%28%40b&password=x&password2=x"}) {
+    SCOPED_TRACE(body);
+    const auto response = Send("POST", "/register", body, form);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(response.body.find('\0'), std::string::npos);
+    EXPECT_EQ(response.body.find('\xFF'), std::string::npos);
+  }
+  EXPECT_EQ(Send("POST", "/login", "username=%FF&password=x", form).status, 400);
+  EXPECT_EQ(Send("POST", "/login", "username=alice&password=%FF", form).status, 400);
+  EXPECT_EQ(repository_.FindUserByName("alice").value->username, "alice");
+  EXPECT_EQ(Send("GET", "/msgs").body, "[]");
 }
 
 }  // namespace

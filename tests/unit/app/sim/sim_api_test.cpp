@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/json_body.hpp"
-#include "storage/memory_repository.hpp"
+#include "support/memory_repository.hpp"
 
 namespace minitwit {
 namespace {

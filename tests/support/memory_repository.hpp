@@ -8,7 +8,7 @@
 
 namespace minitwit {
 
-// Repository in process memory: for unit tests and fuzzing the request handling
+// Repository in process memory: a fake for unit tests and fuzzing the request handling
 // without a database. set_available(false) simulates a database outage.
 class MemoryRepository : public Repository {
  public:

@@ -1,4 +1,4 @@
-#include "storage/memory_repository.hpp"
+#include "support/memory_repository.hpp"
 
 namespace minitwit {
 
