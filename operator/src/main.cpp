@@ -1,5 +1,6 @@
 // minitwit-operator: wiring only. Configuration, the Kubernetes client, the controller, leader
 // election and the observability server are built here and connected; the work is elsewhere.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -55,6 +56,9 @@ std::jthread WatchSignals(std::stop_source stop) {
 
 int main(int argc, char** argv) {
   using namespace minitwit;
+  // glibc gives each thread that allocates its own arena (up to 8 per core), each keeping freed
+  // memory; two shared arenas halve the idle footprint and cost nothing at this request rate.
+  mallopt(M_ARENA_MAX, 2);
 
   auto parsed = config::ParseConfig(std::vector<std::string>(argv + 1, argv + argc), config::ProcessEnvironment(),
                                     Hostname(), static_cast<long>(getpid()));

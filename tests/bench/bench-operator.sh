@@ -148,7 +148,7 @@ load="$(cut -d' ' -f1 /proc/loadavg)"
 cat <<EOF
 
 minitwit-operator benchmark ($(date -u +%FT%TZ), $(nproc) cores, load $load, control plane only)
-  operator flags: --leader-elect=false ${operator_args[*]:-(defaults: resync 10m, 2 workers)}
+  operator flags: --leader-elect=false ${operator_args[*]:-(defaults: resync 10m, 8 workers)}
   figure                                      value          target        verdict
   idle RSS                                    $(printf '%-14s' "$(mib "$idle_rss") MiB") <= 15 MiB      $(verdict "$idle_rss <= 15 * 1024")
   create -> Deployment p50 ($runs runs)          $(printf '%-14s' "$p50 ms") -

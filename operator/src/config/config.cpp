@@ -95,7 +95,7 @@ Flags (each also read from the environment variable in brackets; a flag wins):
   --kubeconfig PATH                 kubeconfig file [KUBECONFIG]; default: in-cluster service account
   --context NAME                    kubeconfig context [KUBE_CONTEXT]; default: current-context
   --namespaces a,b                  namespaces to watch [WATCH_NAMESPACES]; default: all
-  --workers N                       concurrent reconciles, 1..64 [WORKERS]; default 2
+  --workers N                       concurrent reconciles, 1..64 [WORKERS]; default 8
   --resync-period DURATION          re-reconcile every object this often [RESYNC_PERIOD]; default 10m, 0 = off
   --field-manager NAME              server-side apply field manager [FIELD_MANAGER]; default minitwit-operator
   --leader-elect[=BOOL]             elect a leader through a Lease [LEADER_ELECT]; default true in a cluster

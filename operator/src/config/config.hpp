@@ -19,7 +19,7 @@ struct Config {
   std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
   std::vector<std::string> namespaces;  // empty: all namespaces
-  int workers = 2;
+  int workers = 8;  // reconciles wait on the API server, not the CPU
   std::chrono::seconds resync_period{std::chrono::minutes(10)};
   std::string field_manager = "minitwit-operator";
 

@@ -34,6 +34,8 @@ inline constexpr char kRoleStandby[] = "standby";
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
 
 inline constexpr char kFieldManager[] = "minitwit-operator";
+// Sets the first spec.replicas of an autoscaled Deployment, which kFieldManager must not own.
+inline constexpr char kBootstrapFieldManager[] = "minitwit-operator-bootstrap";
 inline constexpr int32_t kServicePort = 80;
 inline constexpr int32_t kPostgresPort = 5432;
 inline constexpr char kPostgresUser[] = "minitwit";

@@ -31,6 +31,20 @@ bool HasLabels(const kube::Json& object, const std::map<std::string, std::string
   return true;
 }
 
+// Drops what no reader of the cache uses but can be most of an object's size: the field
+// ownership record (server-side apply keeps ownership on the server) and kubectl's copy of
+// the last applied object.
+void StripForCache(kube::Json& object) {
+  auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return;
+  metadata->erase("managedFields");
+  auto annotations = metadata->find("annotations");
+  if (annotations != metadata->end() && annotations->is_object()) {
+    annotations->erase("kubectl.kubernetes.io/last-applied-configuration");
+    if (annotations->empty()) metadata->erase(annotations);
+  }
+}
+
 }  // namespace
 
 std::string ObjectKey(const kube::Json& object) { return CacheKey(Metadata(object, "namespace"), Metadata(object, "name")); }
@@ -67,6 +81,7 @@ kube::Result<std::pair<std::vector<kube::Json>, std::string>> Informer::ListAll(
         // Items of a list carry no kind; put it back so handlers see whole objects.
         if (!item.contains("kind")) item["kind"] = options_.type.kind;
         if (!item.contains("apiVersion")) item["apiVersion"] = options_.type.ApiVersion();
+        StripForCache(item);
         items.push_back(std::move(item));
       }
     }
@@ -121,6 +136,7 @@ void Informer::HandleEvent(const kube::WatchEvent& event) {
   kube::Json object = event.object;
   if (!object.contains("kind")) object["kind"] = options_.type.kind;
   if (!object.contains("apiVersion")) object["apiVersion"] = options_.type.ApiVersion();
+  StripForCache(object);
   std::string key = ObjectKey(object);
   std::optional<kube::Json> old_object;
   {

@@ -1,5 +1,6 @@
 #include "controller/reconciler.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -328,7 +329,12 @@ std::optional<ReconcileResult> MiniTwitReconciler::ResolveInputs(Context& ctx) {
   }
 
   // Confirmed on a cache miss, so that a Deployment created a moment ago is not "created" twice.
-  Result<std::optional<Json>> deployment = ReadConfirmed(api::kDeploymentType, minitwit.ns, DeploymentName(minitwit));
+  // A MiniTwit never reconciled before (no observedGeneration) has no Deployment worth the GET:
+  // at worst a retried first reconcile re-applies it, which server-side apply makes harmless.
+  const bool first_reconcile = minitwit.status.observed_generation == 0;
+  Result<std::optional<Json>> deployment =
+      first_reconcile ? Read(api::kDeploymentType, minitwit.ns, DeploymentName(minitwit))
+                      : ReadConfirmed(api::kDeploymentType, minitwit.ns, DeploymentName(minitwit));
   if (!deployment.ok()) return read_error("Deployment " + DeploymentName(minitwit), deployment.error());
   ctx.live_deployment = deployment.value();
   return std::nullopt;
@@ -397,7 +403,12 @@ void MiniTwitReconciler::TrackRollout(Context& ctx) {
 
 std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
   const api::MiniTwit& minitwit = ctx.minitwit;
-  for (const DesiredObject& desired : BuildDesiredState(minitwit, ctx.inputs)) {
+  std::vector<DesiredObject> children = BuildDesiredState(minitwit, ctx.inputs);
+  // The Deployment first: it is what a user waits for; its pods retry until the rest exists.
+  std::stable_partition(children.begin(), children.end(), [](const DesiredObject& desired) {
+    return desired.type.plural == api::kDeploymentType.plural;
+  });
+  for (const DesiredObject& desired : children) {
     const std::string name = desired.object["metadata"]["name"].get<std::string>();
     const bool is_deployment = desired.type.plural == api::kDeploymentType.plural;
     std::optional<Json> live;
@@ -421,6 +432,7 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
     if (is_deployment) {
       const std::string image = TemplateImage(desired.object);
       if (!live) {
+        if (std::optional<ApiError> error = BootstrapReplicas(ctx, name)) return error;
         RecordEvent(ctx, kEventTypeNormal, kEventCreated, "created Deployment " + name + " running " + image);
       } else if (TemplateImage(*live) != image && image == minitwit.spec.image) {
         RecordEvent(ctx, kEventTypeNormal, kEventRolloutStarted,
@@ -436,6 +448,27 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
         ctx.deadline_exceeded = false;
       }
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> MiniTwitReconciler::BootstrapReplicas(Context& ctx, const std::string& name) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  const std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit);
+  if (!hpa) return std::nullopt;  // spec.replicas is in the main apply configuration
+  // The main apply leaves spec.replicas to the HPA, so a new Deployment would start at 1 pod
+  // until the HPA's first sync. Set minReplicas once under a manager of its own: the HPA's
+  // scale writes take the field over, and kFieldManager never claims it.
+  const Json replicas = Path(*hpa, {"spec", "minReplicas"});
+  const Json object = {{"apiVersion", api::kDeploymentType.ApiVersion()},
+                       {"kind", api::kDeploymentType.kind},
+                       {"metadata", {{"name", name}, {"namespace", minitwit.ns}}},
+                       {"spec", {{"replicas", replicas.is_number_integer() ? replicas : Json(1)}}}};
+  Result<Json> applied = client_.Apply(api::kDeploymentType, minitwit.ns, name, object, kBootstrapFieldManager);
+  if (!applied.ok()) {
+    spdlog::warn("{}: setting initial replicas of Deployment {} failed: {}", ctx.key, name,
+                 ErrorText(applied.error()));
+    return applied.error();
   }
   return std::nullopt;
 }

@@ -88,6 +88,8 @@ class MiniTwitReconciler : public Reconciler {
   std::optional<ReconcileResult> ResolveInputs(Context& ctx);
   void TrackRollout(Context& ctx);
   std::optional<kube::ApiError> ApplyChildren(Context& ctx);
+  // Sets a new autoscaled Deployment's replicas to minReplicas under kBootstrapFieldManager.
+  std::optional<kube::ApiError> BootstrapReplicas(Context& ctx, const std::string& name);
   std::optional<kube::ApiError> PruneChildren(Context& ctx);
   std::optional<kube::ApiError> ManageActivePod(Context& ctx);
   void ComputeStatus(Context& ctx);

@@ -9,6 +9,7 @@
 #include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 #include <cpprest/producerconsumerstream.h>
+#include <pplx/threadpool.h>
 #include <spdlog/spdlog.h>
 
 namespace minitwit::kube {
@@ -16,6 +17,22 @@ namespace http = web::http;
 namespace client = web::http::client;
 
 namespace {
+
+// cpprestsdk's shared I/O pool otherwise starts 40 threads. Its threads only run asio
+// handlers (callers block on .get() in their own threads), so a few carry every request and
+// watch stream; each idle thread would cost a stack and, with glibc, a malloc arena.
+constexpr size_t kIoThreads = 4;
+
+void InitializeIoThreads() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    try {
+      crossplat::threadpool::initialize_with_threads(kIoThreads);
+    } catch (const std::exception&) {
+      // Already initialized (something used cpprestsdk first): keep that pool.
+    }
+  });
+}
 
 // Without a server-side watch timeout the API server picks 30-60 minutes.
 constexpr int kDefaultWatchSeconds = 3600;
@@ -62,6 +79,9 @@ class TokenSource {
 // Checks PEM material up front so that a broken kubeconfig fails at start-up, not per request.
 void LoadTls(boost::asio::ssl::context& ctx, const ClusterConnection& connection) {
   if (!connection.ca_pem.empty()) {
+    // cpprestsdk loads the system CA bundle into every connection's context (about 1 MiB each,
+    // held as long as the connection); the cluster CA alone is all that is trusted here.
+    SSL_CTX_set_cert_store(ctx.native_handle(), X509_STORE_new());
     ctx.add_certificate_authority(boost::asio::buffer(connection.ca_pem));
   }
   if (!connection.client_cert_pem.empty()) {
@@ -287,6 +307,7 @@ struct RestKubeClient::Impl {
 
 RestKubeClient::RestKubeClient(ClusterConnection connection, observability::OperatorMetrics& metrics,
                                std::string client_name) {
+  InitializeIoThreads();  // before the first http_client
   try {
     boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
     LoadTls(probe, connection);

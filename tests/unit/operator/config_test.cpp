@@ -28,7 +28,7 @@ TEST_F(ConfigTest, DefaultsOutsideACluster) {
   EXPECT_EQ(c.kubeconfig, "/tmp/kc");
   EXPECT_FALSE(c.InCluster());
   EXPECT_TRUE(c.namespaces.empty());
-  EXPECT_EQ(c.workers, 2);
+  EXPECT_EQ(c.workers, 8);
   EXPECT_FALSE(c.leader_elect);
   EXPECT_EQ(c.metrics_bind_address, ":8080");
   EXPECT_EQ(c.log_level, "info");

@@ -155,9 +155,10 @@ kube::Result<Json> FakeKubeClient::Patch(const kube::ResourceType& type, const s
 
 kube::Result<Json> FakeKubeClient::Apply(const kube::ResourceType& type, const std::string& ns,
                                          const std::string& name, const Json& object,
-                                         const std::string& /*field_manager*/, const std::string& subresource) {
+                                         const std::string& field_manager, const std::string& subresource) {
   std::lock_guard lock(mutex_);
   if (auto error = Record("apply", type, ns, name, subresource, object)) return *error;
+  calls_.back().field_manager = field_manager;
   auto it = objects_.find(Key(type.plural, ns, name));
   if (subresource == "status") {
     if (it == objects_.end()) return NotFound(type.plural, name);

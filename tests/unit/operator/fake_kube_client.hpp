@@ -28,6 +28,7 @@ class FakeKubeClient : public kube::KubeClient {
     std::string name;
     std::string subresource;
     Json body;
+    std::string field_manager;  // apply only
   };
 
   Result<Json> Get(const kube::ResourceType& type, const std::string& ns, const std::string& name) override;

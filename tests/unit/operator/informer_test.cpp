@@ -196,6 +196,28 @@ TEST_F(InformerTest, AppliesWatchEventsAndBookmarks) {
   EXPECT_EQ(client_.ListCalls().size(), 1u) << "a normal end of the watch needs no list";
 }
 
+TEST_F(InformerTest, CachedObjectsCarryNoManagedFieldsNorLastAppliedCopy) {
+  auto heavy = [](const std::string& name, const std::string& version, bool other_annotation) {
+    Json object = Object(name, version);
+    object["metadata"]["managedFields"] = Json::array({{{"manager", "kubectl"}, {"operation", "Apply"}}});
+    object["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}};
+    if (other_annotation) object["metadata"]["annotations"]["keep"] = "me";
+    return object;
+  };
+  client_.AddList(ListOf({heavy("a", "1", true)}, "5"));
+  using T = kube::WatchEvent::Type;
+  client_.AddWatch({{{T::kAdded, heavy("b", "6", false)}}, kube::Ok()});
+  Start();
+  ASSERT_TRUE(Eventually([&] { return informer_->Get("ns", "b").has_value(); }));
+  const Json a = *informer_->Get("ns", "a");
+  EXPECT_FALSE(a["metadata"].contains("managedFields"));
+  EXPECT_EQ(a["metadata"]["annotations"], (Json{{"keep", "me"}}));
+  const Json b = *informer_->Get("ns", "b");
+  EXPECT_FALSE(b["metadata"].contains("managedFields"));
+  EXPECT_FALSE(b["metadata"].contains("annotations"));
+  EXPECT_EQ(b["metadata"]["labels"]["app"], "x");
+}
+
 TEST_F(InformerTest, GoneMeansRelistAndTheDifferenceIsDelivered) {
   client_.AddList(ListOf({Object("a", "1"), Object("b", "2")}, "5"));
   client_.AddWatch({{}, kube::ApiError{410, "Expired", "too old resource version"}});

@@ -128,7 +128,8 @@ TEST_F(ReconcilerTest, CreatesChildrenWithOneFieldManagerAndWritesStatus) {
   for (const auto& call : client_.CallsOf("apply")) {
     applied.push_back(call.plural + "/" + call.name + (call.subresource.empty() ? "" : "/" + call.subresource));
   }
-  EXPECT_EQ(applied, (std::vector<std::string>{"secrets/prod-session", "deployments/prod", "services/prod",
+  // The Deployment first (what users wait for), status once at the end.
+  EXPECT_EQ(applied, (std::vector<std::string>{"deployments/prod", "secrets/prod-session", "services/prod",
                                                "poddisruptionbudgets/prod", "minitwits/prod/status"}));
   EXPECT_EQ(Image(), "minitwit:1");
   EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventCreated});
@@ -264,7 +265,8 @@ TEST_F(ReconcilerTest, HorizontalPodAutoscalerOwnsReplicas) {
                   "database": {"external": {"secretName": "pg"}}})");
   PutDatabaseSecret();
   reconciler_.Reconcile("mt", "prod");
-  ASSERT_EQ(client_.CallsOf("apply", "deployments").size(), 1u);
+  ASSERT_EQ(client_.CallsOf("apply", "deployments").size(), 2u);  // the apply, then the bootstrap
+  EXPECT_EQ(client_.CallsOf("apply", "deployments")[0].field_manager, kFieldManager);
   EXPECT_FALSE(client_.CallsOf("apply", "deployments")[0].body["spec"].contains("replicas"));
   ASSERT_EQ(client_.CallsOf("apply", "horizontalpodautoscalers").size(), 1u);
 
@@ -289,6 +291,49 @@ TEST_F(ReconcilerTest, HorizontalPodAutoscalerOwnsReplicas) {
   reconciler_.Reconcile("mt", "prod");
   ASSERT_EQ(client_.CallsOf("delete", "horizontalpodautoscalers").size(), 1u);
   EXPECT_EQ(Deployment()["spec"]["replicas"], 3);
+}
+
+TEST_F(ReconcilerTest, NewAutoscaledDeploymentStartsAtMinReplicasUnderABootstrapManager) {
+  PutMiniTwit(R"({"image": "minitwit:1", "autoscaling": {"minReplicas": 3, "maxReplicas": 10},
+                  "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+
+  const auto applies = client_.CallsOf("apply", "deployments");
+  ASSERT_EQ(applies.size(), 2u);
+  // The main field manager never carries spec.replicas; the bootstrap manager carries only it.
+  EXPECT_EQ(applies[0].field_manager, kFieldManager);
+  EXPECT_FALSE(applies[0].body["spec"].contains("replicas"));
+  EXPECT_EQ(applies[1].field_manager, kBootstrapFieldManager);
+  EXPECT_EQ(applies[1].body["spec"], (Json{{"replicas", 3}}));
+  EXPECT_EQ(Deployment()["spec"]["replicas"], 3);
+  // The Deployment is the first child applied: it is what the user waits for.
+  const auto mutating = client_.MutatingCalls();
+  ASSERT_FALSE(mutating.empty());
+  EXPECT_EQ(mutating[0].plural, "deployments");
+
+  // Once the Deployment exists the bootstrap is not repeated, even after the HPA scaled it.
+  Json deployment = Deployment();
+  deployment["spec"]["replicas"] = 5;
+  client_.Put(api::kDeploymentType, deployment);
+  EditSpec([](Json& spec) { spec["image"] = "minitwit:2"; });
+  client_.ClearCalls();
+  reconciler_.Reconcile("mt", "prod");
+  for (const auto& call : client_.CallsOf("apply", "deployments")) {
+    EXPECT_EQ(call.field_manager, kFieldManager);
+    EXPECT_FALSE(call.body["spec"].contains("replicas"));
+  }
+  EXPECT_EQ(Deployment()["spec"]["replicas"], 5);
+}
+
+TEST_F(ReconcilerTest, FixedReplicasNeedNoBootstrap) {
+  PutMiniTwit(R"({"image": "minitwit:1", "replicas": 3, "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  reconciler_.Reconcile("mt", "prod");
+  const auto applies = client_.CallsOf("apply", "deployments");
+  ASSERT_EQ(applies.size(), 1u);
+  EXPECT_EQ(applies[0].field_manager, kFieldManager);
+  EXPECT_EQ(applies[0].body["spec"]["replicas"], 3);
 }
 
 TEST_F(ReconcilerTest, MissingSecretSetsDatabaseNotReadyAndRequeues) {
