@@ -253,13 +253,17 @@ def _():
     assert not bad, "; ".join(bad)
 
 
-@fact("concurrent registration of one name: exactly one 204, the rest 400")
+@fact("concurrent registration of one name: exactly one 204, the rest 400 (or 503 when hashing sheds load)")
 def _():
     from concurrent.futures import ThreadPoolExecutor
     body = {"username": "race-user", "email": "r@x.org", "pwd": "p"}
     with ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(lambda _: call("POST", "/register", body, auth=None)[0], range(8)))
-    assert statuses == [204] + [400] * 7, f"statuses {statuses}"
+    # The app bounds concurrent argon2 work (HASH_CONCURRENCY/HASH_QUEUE) and answers 503 with
+    # Retry-After beyond it; what must never happen is a second 204 or any other status.
+    assert statuses.count(204) == 1, f"statuses {statuses}"
+    assert all(s in (400, 503) for s in statuses if s != 204), f"statuses {statuses}"
+    assert statuses.count(400) >= 1, f"no request saw the name taken: {statuses}"
     with ThreadPoolExecutor(8) as pool:
         statuses = set(pool.map(lambda _: call("POST", "/fllws/race-user", {"follow": "alice"})[0], range(8)))
     assert statuses == {204}, f"concurrent follow statuses {statuses}"
