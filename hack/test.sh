@@ -16,7 +16,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINITWIT_BUI
 cmake --build "$build" -j "$(nproc)"
 
 pgdir="$(mktemp -d /tmp/minitwit-test-pg.XXXXXX)"
-trap 'tests/support/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+trap '"$root/tests/support/postgres.sh" stop "$pgdir"; rm -rf "$pgdir"' EXIT
 eval "$(tests/support/postgres.sh start "$pgdir")"
 
 cd "$build"
