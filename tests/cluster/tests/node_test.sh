@@ -126,7 +126,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: minitwit, namespace: $ns}
 spec:
-  replicas: 1
+  replicas: 2
   selector: {matchLabels: {app: minitwit}}
   template:
     metadata: {labels: {app: minitwit}}
@@ -161,7 +161,9 @@ EOF
 start=$SECONDS
 kubectl -n "$ns" rollout status deployment/postgres --timeout=180s >&2 || fail "Postgres did not become ready"
 kubectl -n "$ns" rollout status deployment/minitwit --timeout=180s >&2 || fail "MiniTwit did not become ready"
-say "Postgres and MiniTwit Ready in $((SECONDS - start))s"
+ready="$(kubectl -n "$ns" get deployment minitwit -o jsonpath='{.status.readyReplicas}')"
+[[ "$ready" == 2 ]] || fail "MiniTwit has $ready ready replicas, expected 2"
+say "Postgres and MiniTwit (2 replicas) Ready in $((SECONDS - start))s"
 
 [[ "$(kubectl -n "$ns" get pvc postgres-data -o jsonpath='{.status.phase}/{.spec.storageClassName}')" == Bound/standard ]] ||
   fail "the Postgres claim is not Bound to a volume of the default StorageClass standard"
@@ -202,7 +204,7 @@ eventually 120 "kubectl top pods -n $ns to list minitwit" top_has_minitwit
 kubectl top pods -n "$ns" >&2
 
 say "an HPA sees CPU utilization"
-kubectl -n "$ns" autoscale deployment minitwit --cpu=50% --min=1 --max=3 >/dev/null
+kubectl -n "$ns" autoscale deployment minitwit --cpu=50% --min=2 --max=3 >/dev/null
 hpa_has_cpu() {
   local u; u="$(kubectl -n "$ns" get hpa minitwit -o jsonpath='{.status.currentMetrics[0].resource.current.averageUtilization}' 2>/dev/null)"
   [[ "$u" =~ ^[0-9]+$ ]]
