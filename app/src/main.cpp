@@ -40,13 +40,15 @@ int main(int argc, char** argv) {
   }
 
   PgRepository repository(config.database_url, config.db_pool_size);
-  PasswordHasher hasher(Argon2Params{}, HashLimits{config.hash_concurrency, config.hash_queue});
-  MinitwitService service(repository, hasher, secret);
-
   ServerOptions options;
   options.bind_address = config.bind_address;
   options.port = config.port;
-  options.threads = config.http_threads;
+  options.threads = EffectiveHttpThreads(config, std::thread::hardware_concurrency());
+  const auto hash_limits = FitToRequestThreads(HashLimits{config.hash_concurrency, config.hash_queue},
+                                               options.threads, std::thread::hardware_concurrency());
+  PasswordHasher hasher(Argon2Params{}, hash_limits);
+  MinitwitService service(repository, hasher, secret);
+
   options.read_timeout = config.read_timeout;
   options.write_timeout = config.write_timeout;
   options.max_body_bytes = config.max_body_bytes;
@@ -62,7 +64,9 @@ int main(int argc, char** argv) {
        {"port", server.BoundPort()},
        {"database", RedactDatabaseUrl(config.database_url)},
        {"pool_size", config.db_pool_size},
-       {"threads", config.http_threads}});
+       {"threads", options.threads},
+       {"hash_concurrency", hash_limits.running},
+       {"hash_queue", hash_limits.waiting}});
 
   // Migrations retry in the background so the process starts (and is alive) before
   // its database; /readyz reports when they are done.

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
@@ -83,7 +84,7 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
     return "";
   }
   if (key == "DB_POOL_SIZE") return integer_in(1, 1000, config.db_pool_size);
-  if (key == "HTTP_THREADS") return integer_in(1, 1024, config.http_threads);
+  if (key == "HTTP_THREADS") return integer_in(0, 1024, config.http_threads);
   if (key == "HASH_CONCURRENCY") return integer_in(0, 1024, config.hash_concurrency);
   if (key == "HASH_QUEUE") return integer_in(0, 1024, config.hash_queue);
   if (key == "READ_TIMEOUT") return duration(config.read_timeout);
@@ -183,10 +184,15 @@ std::string ConfigUsage() {
          "  BIND_ADDRESS    default 0.0.0.0        PORT            default 5000\n"
          "  LOG_LEVEL       trace|debug|info|warn|error|off (info)\n"
          "  SESSION_SECRET  >= 16 chars; share it between replicas\n"
-         "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 8\n"
+         "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 0 (twice the cores)\n"
          "  HASH_CONCURRENCY argon2 hashes at once (0: half the cores)   HASH_QUEUE  waiting for one (4)\n"
          "  READ_TIMEOUT, WRITE_TIMEOUT (10s), SHUTDOWN_GRACE (20s), DRAIN_DELAY (0s): 10, 10s, 500ms, 1m\n"
          "  MAX_BODY_BYTES  default 1048576\n";
+}
+
+int EffectiveHttpThreads(const Config& config, unsigned cores) {
+  if (config.http_threads > 0) return config.http_threads;
+  return std::max(2, 2 * static_cast<int>(cores));
 }
 
 std::string RedactDatabaseUrl(const std::string& url) {

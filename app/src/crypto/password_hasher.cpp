@@ -15,6 +15,15 @@ constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kHashBytes = 32;
 }  // namespace
 
+HashLimits FitToRequestThreads(HashLimits limits, int request_threads, unsigned cores) {
+  if (limits.running <= 0) limits.running = std::max(1, static_cast<int>(cores / 2));
+  const int free_threads = request_threads > 2 ? 2 : 1;
+  const int usable = std::max(1, request_threads - free_threads);
+  limits.running = std::min(limits.running, usable);
+  limits.waiting = std::clamp(limits.waiting, 0, usable - limits.running);
+  return limits;
+}
+
 PasswordHasher::PasswordHasher(Argon2Params params, HashLimits limits) : params_(params), limits_(limits) {
   if (limits_.running <= 0) limits_.running = std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
   limits_.waiting = std::max(0, limits_.waiting);

@@ -27,6 +27,12 @@ struct HashLimits {
   std::chrono::milliseconds max_wait{1000};
 };
 
+// The limits as they run beside `request_threads` handler threads on `cores` cores:
+// running 0 becomes half the cores (at least 1), and running + waiting leave at least
+// two request threads (one when there are only two) free, so a burst of registers is
+// answered 503 at once instead of holding every thread while other requests time out.
+HashLimits FitToRequestThreads(HashLimits limits, int request_threads, unsigned cores);
+
 enum class HashStatus { kOk, kBusy, kFailed };
 
 struct HashResult {

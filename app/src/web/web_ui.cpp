@@ -125,8 +125,12 @@ Response WebUi::ChangeFollow(const Request& request, const std::string& username
   const auto done = follow ? repository_.Follow(viewer.user->id, target.value->id)
                            : repository_.Unfollow(viewer.user->id, target.value->id);
   if (!done.ok()) return ServiceUnavailableHtml();
-  const auto message = (follow ? "You are now following \"" : "You are no longer following \"") + username + "\"";
-  return WithFlash(request, Redirect("/" + PercentEncode(username)), message);
+  std::string message = follow ? "You are now following \"" : "You are no longer following \"";
+  message.append(username).push_back('"');
+  // Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) on "/" + std::string&&.
+  std::string location = "/";
+  location += PercentEncode(username);
+  return WithFlash(request, Redirect(location), message);
 }
 
 Response WebUi::AddMessage(const Request& request) {

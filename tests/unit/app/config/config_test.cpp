@@ -57,6 +57,17 @@ TEST(ConfigTest, ConfigFileFromEnvironment) {
   std::remove(path.c_str());
 }
 
+TEST(ConfigTest, HttpThreadsDefaultToTwiceTheCores) {
+  const auto defaults = LoadConfig({}, Env({}));
+  ASSERT_TRUE(defaults.config) << defaults.error;
+  EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 2), 4);
+  EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 8), 16);
+  EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 0), 2) << "an unknown core count still serves concurrently";
+  const auto set = LoadConfig({}, Env({{"HTTP_THREADS", "3"}}));
+  ASSERT_TRUE(set.config) << set.error;
+  EXPECT_EQ(EffectiveHttpThreads(*set.config, 2), 3);
+}
+
 TEST(ConfigTest, BadValuesAreRejectedWithTheirName) {
   for (const auto& [key, value] : std::map<std::string, std::string>{{"PORT", "70000"},
                                                                      {"PORT", "abc"},

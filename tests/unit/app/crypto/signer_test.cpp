@@ -91,5 +91,24 @@ TEST(PasswordHasherTest, LimitsConcurrentHashingAndSaysBusyBeyondTheQueue) {
   EXPECT_EQ(queued.TryVerify(encoded.encoded, "nope"), VerifyResult::kMismatch);
 }
 
+TEST(PasswordHasherTest, LimitsLeaveRequestThreadsForOtherRequests) {
+  // 4 request threads on 2 cores (the defaults): one hash, one waiting, two threads free.
+  auto fitted = FitToRequestThreads(HashLimits{0, 4}, 4, 2);
+  EXPECT_EQ(fitted.running, 1);
+  EXPECT_EQ(fitted.waiting, 1);
+  // 16 threads on 8 cores: the configured queue fits as it is.
+  fitted = FitToRequestThreads(HashLimits{0, 4}, 16, 8);
+  EXPECT_EQ(fitted.running, 4);
+  EXPECT_EQ(fitted.waiting, 4);
+  // 2 threads: one may hash, nobody waits, one stays free.
+  fitted = FitToRequestThreads(HashLimits{3, 4}, 2, 2);
+  EXPECT_EQ(fitted.running, 1);
+  EXPECT_EQ(fitted.waiting, 0);
+  // A single thread can only hash or serve: it hashes, nothing waits.
+  fitted = FitToRequestThreads(HashLimits{0, 4}, 1, 1);
+  EXPECT_EQ(fitted.running, 1);
+  EXPECT_EQ(fitted.waiting, 0);
+}
+
 }  // namespace
 }  // namespace minitwit
