@@ -1,7 +1,12 @@
 #include "kube/rest_kube_client.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -31,6 +36,28 @@ void InitializeIoThreads() {
     } catch (const std::exception&) {
       // Already initialized (something used cpprestsdk first): keep that pool.
     }
+  });
+}
+
+// cpprestsdk makes a fresh OpenSSL context for every TLS connection and loads the default
+// CA file into it (Debian's bundle: ~140 certificates, about 1 MiB of heap and a few ms of
+// parsing) before our callback replaces the store with the cluster CA. Eleven watch
+// connections opened together left ~10 MiB of freed-but-kept heap behind. Pointing
+// OpenSSL's default file at the cluster CA itself (SSL_CERT_FILE, from an in-memory file)
+// makes that load cheap; what is trusted does not change. A user's own SSL_CERT_FILE wins.
+void UseClusterCaAsDefaultFile(const std::string& ca_pem) {
+  static std::once_flag once;
+  std::call_once(once, [&ca_pem] {
+    if (ca_pem.empty() || std::getenv("SSL_CERT_FILE") != nullptr) return;
+    const int fd = memfd_create("minitwit-cluster-ca", MFD_CLOEXEC);
+    if (fd < 0) return;
+    if (write(fd, ca_pem.data(), ca_pem.size()) != static_cast<ssize_t>(ca_pem.size())) {
+      close(fd);
+      return;
+    }
+    // The descriptor stays open for the life of the process: OpenSSL reads the path on
+    // every new connection.
+    setenv("SSL_CERT_FILE", ("/proc/self/fd/" + std::to_string(fd)).c_str(), 0);
   });
 }
 
@@ -263,7 +290,9 @@ struct RestKubeClient::Impl {
       }
       auto buffer = response.body().streambuf();
       std::string pending;
-      std::vector<char> chunk(64 * 1024);
+      // Not zero-filled: of eleven idle watches, only the bytes that arrive are touched.
+      constexpr std::size_t kChunkBytes = 16 * 1024;
+      auto chunk = std::make_unique_for_overwrite<char[]>(kChunkBytes);
       while (!stop.stop_requested()) {
         // One blocking byte, then whatever else has arrived: events are handled as they come.
         auto first = buffer.bumpc().get();
@@ -271,8 +300,8 @@ struct RestKubeClient::Impl {
         pending.push_back(static_cast<char>(first));
         std::size_t available = buffer.in_avail();
         if (available > 0) {
-          std::size_t n = buffer.getn(reinterpret_cast<unsigned char*>(chunk.data()), std::min(available, chunk.size())).get();
-          pending.append(chunk.data(), n);
+          std::size_t n = buffer.getn(reinterpret_cast<unsigned char*>(chunk.get()), std::min(available, kChunkBytes)).get();
+          pending.append(chunk.get(), n);
         }
         std::size_t newline;
         while ((newline = pending.find('\n')) != std::string::npos) {
@@ -307,7 +336,9 @@ struct RestKubeClient::Impl {
 
 RestKubeClient::RestKubeClient(ClusterConnection connection, observability::OperatorMetrics& metrics,
                                std::string client_name) {
-  InitializeIoThreads();  // before the first http_client
+  // Both before the first http_client (and before cpprestsdk's threads read the environment).
+  UseClusterCaAsDefaultFile(connection.ca_pem);
+  InitializeIoThreads();
   try {
     boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
     LoadTls(probe, connection);
