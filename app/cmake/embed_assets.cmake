@@ -8,6 +8,7 @@ string(APPEND out "  static const std::vector<Migration> kMigrations = {\n")
 foreach(f IN LISTS sql_files)
   get_filename_component(name "${f}" NAME_WE)
   string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")  # "008" would be an invalid octal literal in C++
   file(READ "${f}" body)
   string(APPEND out "    {${version}, \"${name}\", R\"minitwit_sql(${body})minitwit_sql\"},\n")
 endforeach()
