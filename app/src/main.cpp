@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
       if (error.empty()) {
         service.SetMigrated(true);
         Log(spdlog::level::info, "migrations done", {{"attempt", attempt}});
+        repository.StartPublicTimelineCache();  // its triggers exist now
         return;
       }
       Log(spdlog::level::warn, "migrations failed; retrying", {{"attempt", attempt}, {"error", error}});

@@ -62,8 +62,22 @@ std::vector<Message> ToMessages(const pqxx::result& rows) {
 PgRepository::PgRepository(const std::string& conninfo, int pool_size)
     : pool_(conninfo, pool_size, PrepareStatements) {}
 
+void PgRepository::StartPublicTimelineCache() {
+  listener_ = std::make_unique<PublicTimelineListener>(pool_.conninfo(), public_timeline_);
+}
+
+// A failed call may mean that the database went away before the cache's listener
+// noticed; the cached rows go too, so that reads fail with the database, as they
+// would without a cache.
+template <typename T>
+StoreResult<T> PgRepository::Run(const std::function<T(pqxx::connection&)>& work, bool idempotent) {
+  auto result = pool_.Run<T>(work, idempotent);
+  if (!result.ok()) public_timeline_.Invalidate();
+  return result;
+}
+
 StoreResult<Unit> PgRepository::Ping() {
-  return pool_.Run<Unit>([](pqxx::connection& c) {
+  return Run<Unit>([](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec("SELECT 1");
     return Unit{};
@@ -71,7 +85,7 @@ StoreResult<Unit> PgRepository::Ping() {
 }
 
 StoreResult<std::int64_t> PgRepository::GetLatest() {
-  return pool_.Run<std::int64_t>([](pqxx::connection& c) -> std::int64_t {
+  return Run<std::int64_t>([](pqxx::connection& c) -> std::int64_t {
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec_prepared("get_latest");
     return rows.empty() ? -1 : rows[0][0].as<std::int64_t>();
@@ -79,7 +93,7 @@ StoreResult<std::int64_t> PgRepository::GetLatest() {
 }
 
 StoreResult<Unit> PgRepository::SetLatest(std::int64_t value) {
-  return pool_.Run<Unit>([&](pqxx::connection& c) {
+  return Run<Unit>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_prepared("set_latest", value);
     return Unit{};
@@ -87,14 +101,14 @@ StoreResult<Unit> PgRepository::SetLatest(std::int64_t value) {
 }
 
 StoreResult<std::optional<User>> PgRepository::FindUserByName(const std::string& username) {
-  return pool_.Run<std::optional<User>>([&](pqxx::connection& c) {
+  return Run<std::optional<User>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return ToUser(tx.exec_prepared("user_by_name", username));
   });
 }
 
 StoreResult<std::optional<User>> PgRepository::FindUserById(std::int64_t id) {
-  return pool_.Run<std::optional<User>>([&](pqxx::connection& c) {
+  return Run<std::optional<User>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return ToUser(tx.exec_prepared("user_by_id", id));
   });
@@ -103,7 +117,7 @@ StoreResult<std::optional<User>> PgRepository::FindUserById(std::int64_t id) {
 StoreResult<std::optional<std::int64_t>> PgRepository::CreateUser(const std::string& username,
                                                                   const std::string& email,
                                                                   const std::string& pw_hash) {
-  return pool_.Run<std::optional<std::int64_t>>([&](pqxx::connection& c) -> std::optional<std::int64_t> {
+  return Run<std::optional<std::int64_t>>([&](pqxx::connection& c) -> std::optional<std::int64_t> {
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec_prepared("create_user", username, email, pw_hash);
     if (rows.empty()) return std::nullopt;
@@ -112,36 +126,52 @@ StoreResult<std::optional<std::int64_t>> PgRepository::CreateUser(const std::str
 }
 
 StoreResult<Unit> PgRepository::AddMessage(std::int64_t author_id, const std::string& text, std::int64_t pub_date) {
-  return pool_.Run<Unit>([&](pqxx::connection& c) {
+  auto result = Run<Unit>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_prepared("add_message", author_id, text, pub_date);
     return Unit{};
   }, /*idempotent=*/false);
+  // The writer's next read shows the message without waiting for the notification.
+  if (result.ok()) public_timeline_.Invalidate();
+  return result;
 }
 
 StoreResult<std::vector<Message>> PgRepository::PublicMessages(int limit) {
-  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+  if (limit > PublicTimelineCache::kRows) return QueryPublicMessages(limit);
+  if (auto cached = public_timeline_.Get(limit)) return {StoreStatus::kOk, std::move(*cached)};
+  const auto ticket = public_timeline_.Ticket();
+  if (ticket == 0) return QueryPublicMessages(limit);
+  // All kRows, so that the reads that follow are hits whatever their limit.
+  auto result = QueryPublicMessages(PublicTimelineCache::kRows);
+  if (!result.ok()) return result;
+  public_timeline_.Store(ticket, result.value);
+  if (result.value.size() > static_cast<std::size_t>(limit)) result.value.resize(static_cast<std::size_t>(limit));
+  return result;
+}
+
+StoreResult<std::vector<Message>> PgRepository::QueryPublicMessages(int limit) {
+  return Run<std::vector<Message>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return ToMessages(tx.exec_prepared("public_messages", limit));
   });
 }
 
 StoreResult<std::vector<Message>> PgRepository::UserMessages(std::int64_t author_id, int limit) {
-  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+  return Run<std::vector<Message>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return ToMessages(tx.exec_prepared("user_messages", author_id, limit));
   });
 }
 
 StoreResult<std::vector<Message>> PgRepository::TimelineMessages(std::int64_t user_id, int limit) {
-  return pool_.Run<std::vector<Message>>([&](pqxx::connection& c) {
+  return Run<std::vector<Message>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return ToMessages(tx.exec_prepared("timeline_messages", user_id, limit));
   });
 }
 
 StoreResult<Unit> PgRepository::Follow(std::int64_t who_id, std::int64_t whom_id) {
-  return pool_.Run<Unit>([&](pqxx::connection& c) {
+  return Run<Unit>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_prepared("follow", who_id, whom_id);
     return Unit{};
@@ -149,7 +179,7 @@ StoreResult<Unit> PgRepository::Follow(std::int64_t who_id, std::int64_t whom_id
 }
 
 StoreResult<Unit> PgRepository::Unfollow(std::int64_t who_id, std::int64_t whom_id) {
-  return pool_.Run<Unit>([&](pqxx::connection& c) {
+  return Run<Unit>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_prepared("unfollow", who_id, whom_id);
     return Unit{};
@@ -157,14 +187,14 @@ StoreResult<Unit> PgRepository::Unfollow(std::int64_t who_id, std::int64_t whom_
 }
 
 StoreResult<bool> PgRepository::IsFollowing(std::int64_t who_id, std::int64_t whom_id) {
-  return pool_.Run<bool>([&](pqxx::connection& c) {
+  return Run<bool>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     return !tx.exec_prepared("is_following", who_id, whom_id).empty();
   });
 }
 
 StoreResult<std::vector<std::string>> PgRepository::Following(std::int64_t who_id, int limit) {
-  return pool_.Run<std::vector<std::string>>([&](pqxx::connection& c) {
+  return Run<std::vector<std::string>>([&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     std::vector<std::string> names;
     for (const auto& row : tx.exec_prepared("following", who_id, limit)) names.push_back(row[0].as<std::string>());

@@ -1,16 +1,25 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "storage/connection_pool.hpp"
+#include "storage/public_timeline_cache.hpp"
+#include "storage/public_timeline_listener.hpp"
 #include "storage/repository.hpp"
 
 namespace minitwit {
 
-// Repository on PostgreSQL through libpqxx 6: a connection pool and prepared statements.
+// Repository on PostgreSQL through libpqxx 6: a connection pool and prepared statements,
+// and the newest public messages in memory once StartPublicTimelineCache was called.
 class PgRepository : public Repository {
  public:
   PgRepository(const std::string& conninfo, int pool_size);
+
+  // Call once the migrations are done: the cache is only as good as the triggers that
+  // tell every replica about changes. Until then every read goes to the database.
+  void StartPublicTimelineCache();
 
   StoreResult<Unit> Ping() override;
   StoreResult<std::int64_t> GetLatest() override;
@@ -30,7 +39,13 @@ class PgRepository : public Repository {
   PoolStats Pool() const override;
 
  private:
+  template <typename T>
+  StoreResult<T> Run(const std::function<T(pqxx::connection&)>& work, bool idempotent = true);
+  StoreResult<std::vector<Message>> QueryPublicMessages(int limit);
+
   ConnectionPool pool_;
+  PublicTimelineCache public_timeline_;
+  std::unique_ptr<PublicTimelineListener> listener_;  // after public_timeline_: stops first
 };
 
 }  // namespace minitwit

@@ -58,7 +58,7 @@ TEST_F(LifecycleIT, ReplicasStartingTogetherOnAnEmptyDatabase) {
   for (int i = 0; i < 4; ++i) apps.push_back(std::make_unique<AppProcess>(database.url()));
   for (auto& app : apps) app->Start();
   for (auto& app : apps) ASSERT_TRUE(app->WaitReady()) << app->Log();
-  EXPECT_EQ(database.Scalar("SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(database.Scalar("SELECT count(*) FROM schema_migrations"), "2");  // each once
   for (std::size_t i = 0; i < apps.size(); ++i) {
     const auto name = "user" + std::to_string(i);
     EXPECT_EQ(Http(apps[i]->port(), "POST", "/register",
@@ -217,6 +217,7 @@ TEST_F(LifecycleIT, DatabaseOutageGives503AndRecovers) {
   ASSERT_EQ(Http(app.port(), "POST", "/register", R"({"username":"a","email":"a@b","pwd":"x"})", SimHeaders()).status,
             204);
   ASSERT_EQ(Http(app.port(), "POST", "/msgs/a", R"({"content":"before"})", SimHeaders()).status, 204);
+  ASSERT_EQ(Http(app.port(), "GET", "/msgs", "", SimHeaders()).status, 200);  // fills the public timeline cache
 
   ASSERT_TRUE(postgres.Stop());
   const auto ready = Http(app.port(), "GET", "/readyz", "", {}, std::chrono::seconds(10));
