@@ -133,7 +133,12 @@ int main(int argc, char** argv) {
     return kExitBadConfig;
   }
 
+  // GCC 12 warns that stop_source's own constructor reads `stop` uninitialized (it passes
+  // *this to its state); a known false positive of that compiler.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
   std::stop_source stop;
+#pragma GCC diagnostic pop
   auto signal_thread = WatchSignals(stop);
   controller.StartInformers();
 

@@ -26,7 +26,31 @@ const char* ResultLabel(ReconcileResult::Kind kind) {
   return "error";
 }
 
+bool StatusDrivesReconcile(const kube::ResourceType& type) {
+  return type.plural == api::kDeploymentType.plural || type.plural == api::kStatefulSetType.plural ||
+         type.plural == api::kPodType.plural;
+}
+
+// The object without what changes on every write (resourceVersion, managedFields) and
+// without status.
+kube::Json WithoutStatus(const kube::Json& object) {
+  kube::Json copy = object;
+  copy.erase("status");
+  if (auto metadata = copy.find("metadata"); metadata != copy.end() && metadata->is_object()) {
+    metadata->erase("resourceVersion");
+    metadata->erase("managedFields");
+  }
+  return copy;
+}
+
 }  // namespace
+
+bool UpdateNeedsReconcile(const kube::ResourceType& type, const kube::Json& old_object, const kube::Json& new_object) {
+  const std::string old_version = MetadataString(old_object, "resourceVersion");
+  if (old_version.empty() || old_version == MetadataString(new_object, "resourceVersion")) return true;
+  if (type.plural != api::kMiniTwitType.plural && StatusDrivesReconcile(type)) return true;
+  return WithoutStatus(old_object) != WithoutStatus(new_object);
+}
 
 std::optional<std::string> OwnerKey(const kube::Json& child) {
   std::string ns = MetadataString(child, "namespace");
@@ -100,7 +124,9 @@ Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics&
       auto informer = std::make_unique<Informer>(client, metrics_, informer_options);
       informer->AddHandlers(InformerHandlers{
           [this, is_minitwit](const kube::Json& object) { Enqueue(object, is_minitwit); },
-          [this, is_minitwit](const kube::Json&, const kube::Json& object) { Enqueue(object, is_minitwit); },
+          [this, is_minitwit, type](const kube::Json& old_object, const kube::Json& object) {
+            if (UpdateNeedsReconcile(type, old_object, object)) Enqueue(object, is_minitwit);
+          },
           [this, is_minitwit](const kube::Json& object) { Enqueue(object, is_minitwit); }});
       entry->cache.Add(informer.get());
       entry->informers.push_back(std::move(informer));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/resource_types.hpp"
 #include "fake_clock.hpp"
 #include "fake_kube_client.hpp"
 
@@ -35,6 +36,52 @@ TEST(OwnerKeyTest, FallsBackToTheInstanceLabelOfManagedObjects) {
   EXPECT_EQ(OwnerKey(foreign), std::nullopt);
   EXPECT_EQ(OwnerKey(Json{{"metadata", {{"name", "x"}}}}), std::nullopt);
   EXPECT_EQ(OwnerKey(Json::object()), std::nullopt);
+}
+
+Json Versioned(Json object, const std::string& version) {
+  object["metadata"]["resourceVersion"] = version;
+  object["metadata"]["managedFields"] = Json::array({{{"manager", "writer-" + version}}});
+  return object;
+}
+
+TEST(UpdateNeedsReconcileTest, OwnStatusWritesToAMiniTwitAreIgnored) {
+  const Json minitwit = {{"metadata", {{"name", "site"}, {"namespace", "prod"}, {"generation", 1}}},
+                         {"spec", {{"image", "minitwit:1"}}},
+                         {"status", {{"observedGeneration", 0}}}};
+  const Json old_object = Versioned(minitwit, "10");
+  Json status_written = Versioned(minitwit, "11");
+  status_written["status"]["observedGeneration"] = 1;
+  EXPECT_FALSE(UpdateNeedsReconcile(api::kMiniTwitType, old_object, status_written));
+
+  Json spec_changed = Versioned(minitwit, "12");
+  spec_changed["spec"]["image"] = "minitwit:2";
+  spec_changed["metadata"]["generation"] = 2;
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kMiniTwitType, old_object, spec_changed));
+  Json relabelled = Versioned(minitwit, "13");
+  relabelled["metadata"]["labels"] = {{"team", "a"}};
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kMiniTwitType, old_object, relabelled));
+  Json deleting = Versioned(minitwit, "14");
+  deleting["metadata"]["deletionTimestamp"] = "2026-11-23T18:00:00Z";
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kMiniTwitType, old_object, deleting));
+  // A periodic resync hands over the same version: always reconciled.
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kMiniTwitType, old_object, old_object));
+}
+
+TEST(UpdateNeedsReconcileTest, ChildStatusCountsOnlyWhereTheReconcilerReadsIt) {
+  const Json child = {{"metadata", {{"name", "site"}, {"namespace", "prod"}}}, {"spec", {{"x", 1}}}, {"status", Json::object()}};
+  Json status_moved = Versioned(child, "21");
+  status_moved["status"]["currentHealthy"] = 2;
+  const Json old_object = Versioned(child, "20");
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kDeploymentType, old_object, status_moved));
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kStatefulSetType, old_object, status_moved));
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kPodType, old_object, status_moved));
+  EXPECT_FALSE(UpdateNeedsReconcile(api::kPodDisruptionBudgetType, old_object, status_moved));
+  EXPECT_FALSE(UpdateNeedsReconcile(api::kServiceType, old_object, status_moved));
+  EXPECT_FALSE(UpdateNeedsReconcile(api::kHorizontalPodAutoscalerType, old_object, status_moved));
+  // Someone edits a child's spec: the operator puts it back.
+  Json edited = Versioned(child, "22");
+  edited["spec"]["x"] = 2;
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kServiceType, old_object, edited));
 }
 
 class ScriptedReconciler : public Reconciler {

@@ -53,7 +53,7 @@ std::string FakeKubeClient::Key(const std::string& plural, const std::string& ns
 std::optional<kube::ApiError> FakeKubeClient::Record(const std::string& verb, const kube::ResourceType& type,
                                                      const std::string& ns, const std::string& name,
                                                      const std::string& subresource, const Json& body) {
-  calls_.push_back({verb, type.plural, ns, name, subresource, body});
+  calls_.push_back({verb, type.plural, ns, name, subresource, body, {}});
   auto it = failures_.find(verb + " " + type.plural);
   if (it == failures_.end()) return std::nullopt;
   kube::ApiError error = it->second;
