@@ -143,6 +143,7 @@ row() {  # row LABEL RESULT PATH TPS   (PATH: a phase or stage object in the res
   row "  same, keep-alive" reads-ka .phases.reads "$tps_reads"
   row "register (argon2), $users at once" register .phases.scenario.stages.registers "-"
   echo "(pgbench: same statements, -M prepared, -c as the app's clients, ${pg_seconds} s each; ratio = app / pgbench)"
+  echo "(reads: the app answers from its public-timeline cache, dropped on every NOTIFY; pgbench runs the query each time)"
 } | tee "$out/table.txt"
 
 # Targets.

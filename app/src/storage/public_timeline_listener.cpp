@@ -41,7 +41,7 @@ void InhibitReactivation(pqxx::connection& connection) {
 void ConfirmListening(pqxx::connection& connection) {
   pqxx::nontransaction tx(connection);
   const auto rows =
-      tx.exec("SELECT 1 FROM pg_listening_channels() AS c WHERE c = " + tx.quote(PublicTimelineListener::kChannel));
+      tx.exec_params("SELECT 1 FROM pg_listening_channels() AS c WHERE c = $1", PublicTimelineListener::kChannel);
   if (rows.empty()) throw std::runtime_error("LISTEN did not take effect");
 }
 
