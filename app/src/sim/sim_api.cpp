@@ -119,60 +119,61 @@ Response SimApi::Messages(const Request& request) {
   return JsonResponse(200, MessagesJson(messages.value));
 }
 
-Response SimApi::UserMessages(const Request& request, const std::string& username) {
+Response SimApi::ForUser(const Request& request, const std::string& username,
+                         const std::function<Response(const User&)>& handle) {
   if (!Authorized(request)) return Forbidden();
   const auto user = repository_.FindUserByName(username);
   if (!user.ok()) return ServiceUnavailableJson();
   if (!user.value) return UnknownUser();
-  const auto messages = repository_.UserMessages(user.value->id, Limit(request));
-  if (!messages.ok()) return ServiceUnavailableJson();
-  return JsonResponse(200, MessagesJson(messages.value));
+  return handle(*user.value);
+}
+
+Response SimApi::UserMessages(const Request& request, const std::string& username) {
+  return ForUser(request, username, [&](const User& user) {
+    const auto messages = repository_.UserMessages(user.id, Limit(request));
+    if (!messages.ok()) return ServiceUnavailableJson();
+    return JsonResponse(200, MessagesJson(messages.value));
+  });
 }
 
 Response SimApi::PostMessage(const Request& request, const std::string& username) {
-  if (!Authorized(request)) return Forbidden();
-  const auto user = repository_.FindUserByName(username);
-  if (!user.ok()) return ServiceUnavailableJson();
-  if (!user.value) return UnknownUser();
-  const auto body = ParseJsonObject(request.body);
-  if (!body.ok()) return JsonError(400, body.error);
-  bool wrong_type = false;
-  const auto content = StringField(body.value, "content", wrong_type);
-  if (wrong_type) return JsonError(400, "content must be a string");
-  if (!content) return JsonError(400, "You have to give the message content");
-  if (!repository_.AddMessage(user.value->id, *content, clock_()).ok()) return ServiceUnavailableJson();
-  return EmptyResponse(204);
+  return ForUser(request, username, [&](const User& user) {
+    const auto body = ParseJsonObject(request.body);
+    if (!body.ok()) return JsonError(400, body.error);
+    bool wrong_type = false;
+    const auto content = StringField(body.value, "content", wrong_type);
+    if (wrong_type) return JsonError(400, "content must be a string");
+    if (!content) return JsonError(400, "You have to give the message content");
+    if (!repository_.AddMessage(user.id, *content, clock_()).ok()) return ServiceUnavailableJson();
+    return EmptyResponse(204);
+  });
 }
 
 Response SimApi::Follows(const Request& request, const std::string& username) {
-  if (!Authorized(request)) return Forbidden();
-  const auto user = repository_.FindUserByName(username);
-  if (!user.ok()) return ServiceUnavailableJson();
-  if (!user.value) return UnknownUser();
-  const auto names = repository_.Following(user.value->id, Limit(request));
-  if (!names.ok()) return ServiceUnavailableJson();
-  return JsonResponse(200, Dump({{"follows", names.value}}));
+  return ForUser(request, username, [&](const User& user) {
+    const auto names = repository_.Following(user.id, Limit(request));
+    if (!names.ok()) return ServiceUnavailableJson();
+    return JsonResponse(200, Dump({{"follows", names.value}}));
+  });
 }
 
 Response SimApi::ChangeFollow(const Request& request, const std::string& username) {
-  if (!Authorized(request)) return Forbidden();
-  const auto user = repository_.FindUserByName(username);
-  if (!user.ok()) return ServiceUnavailableJson();
-  if (!user.value) return UnknownUser();
-  const auto body = ParseJsonObject(request.body);
-  if (!body.ok()) return JsonError(400, body.error);
-  bool wrong_type = false;
-  const auto follow = StringField(body.value, "follow", wrong_type);
-  const auto unfollow = StringField(body.value, "unfollow", wrong_type);
-  if (wrong_type) return JsonError(400, "follow and unfollow must be strings");
-  if (!follow && !unfollow) return JsonError(400, "You have to give either follow or unfollow");
-  const auto target = repository_.FindUserByName(follow ? *follow : *unfollow);
-  if (!target.ok()) return ServiceUnavailableJson();
-  if (!target.value) return UnknownUser();
-  const auto done = follow ? repository_.Follow(user.value->id, target.value->id)
-                           : repository_.Unfollow(user.value->id, target.value->id);
-  if (!done.ok()) return ServiceUnavailableJson();
-  return EmptyResponse(204);
+  return ForUser(request, username, [&](const User& user) {
+    const auto body = ParseJsonObject(request.body);
+    if (!body.ok()) return JsonError(400, body.error);
+    bool wrong_type = false;
+    const auto follow = StringField(body.value, "follow", wrong_type);
+    const auto unfollow = StringField(body.value, "unfollow", wrong_type);
+    if (wrong_type) return JsonError(400, "follow and unfollow must be strings");
+    if (!follow && !unfollow) return JsonError(400, "You have to give either follow or unfollow");
+    const auto target = repository_.FindUserByName(follow ? *follow : *unfollow);
+    if (!target.ok()) return ServiceUnavailableJson();
+    if (!target.value) return UnknownUser();
+    const auto done = follow ? repository_.Follow(user.id, target.value->id)
+                             : repository_.Unfollow(user.id, target.value->id);
+    if (!done.ok()) return ServiceUnavailableJson();
+    return EmptyResponse(204);
+  });
 }
 
 }  // namespace minitwit

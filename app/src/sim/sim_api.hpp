@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "crypto/password_hasher.hpp"
 #include "http/router.hpp"
 #include "service/clock.hpp"
@@ -28,6 +31,11 @@ class SimApi {
   static bool Authorized(const Request& request);
 
  private:
+  // Runs handle with the user named in the path of an authorized request; answers 403,
+  // 503 or 404 itself when there is no such user to hand over.
+  Response ForUser(const Request& request, const std::string& username,
+                   const std::function<Response(const User&)>& handle);
+
   Repository& repository_;
   const PasswordHasher& hasher_;
   Clock clock_;
