@@ -11,25 +11,10 @@ repo_root="$(cd "$here/../.." && pwd)"
 binary="$repo_root/build-cluster/operator/minitwit-operator"
 tag="minitwit.local/minitwit-operator:dev"
 out="$repo_root/build-cluster/images/minitwit-operator.tar"
-while (($#)); do
-  case "$1" in
-    --binary) binary="$2"; shift 2 ;;
-    --tag) tag="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $0 [--binary PATH] [--tag REF] [--out FILE]" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$binary" ]] || {
-  echo "operator image: no binary at $binary; build it first:" >&2
-  echo "  cmake -S $repo_root -B $repo_root/build-cluster -G Ninja && cmake --build $repo_root/build-cluster --target minitwit-operator" >&2
-  exit 1
-}
-mkdir -p "$(dirname "$out")"
-# Debug information stays on the host: the image gets a stripped copy.
-stripped="$(mktemp -d)"
-trap 'rm -rf "$stripped"' EXIT
-strip -o "$stripped/minitwit-operator" "$binary"
-args=(--tag "$tag" --out "$out" --binary "$stripped/minitwit-operator:/usr/local/bin/minitwit-operator")
+source "$here/lib.sh"
+parse_image_args operator "minitwit-operator" "$@"
+stripped_copy "$binary"
+args=(--tag "$tag" --out "$out" --binary "$stripped:/usr/local/bin/minitwit-operator")
 # Host names of an API server outside the cluster (kubeconfig) need glibc's NSS modules; the
 # CA bundle serves a managed cluster's API server certificate chain.
 for lib in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2; do

@@ -10,20 +10,10 @@ repo_root="$(cd "$here/../../.." && pwd)"
 binary="$repo_root/build-cluster/app/minitwit"
 tag="minitwit.local/minitwit:dev"
 out="$repo_root/build-cluster/images/minitwit.tar"
-while (($#)); do
-  case "$1" in
-    --binary) binary="$2"; shift 2 ;;
-    --tag) tag="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $0 [--binary PATH] [--tag REF] [--out FILE]" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$binary" ]] || {
-  echo "minitwit image: no binary at $binary; build it first:" >&2
-  echo "  cmake -S $repo_root -B $repo_root/build-cluster -G Ninja && cmake --build $repo_root/build-cluster --target minitwit" >&2
-  exit 1
-}
-args=(--tag "$tag" --out "$out" --binary "$binary:/usr/local/bin/minitwit")
+source "$here/../lib.sh"
+parse_image_args minitwit "minitwit" "$@"
+stripped_copy "$binary"
+args=(--tag "$tag" --out "$out" --binary "$stripped:/usr/local/bin/minitwit")
 # glibc loads its name-service modules at run time (host names of the database).
 for lib in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2; do
   [[ -e "$lib" ]] && args+=(--lib "$lib")

@@ -8,13 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../../.." && pwd)"
 tag="minitwit.local/postgres:15"
 out="$repo_root/build-cluster/images/postgres.tar"
-while (($#)); do
-  case "$1" in
-    --tag) tag="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $0 [--tag REF] [--out FILE]" >&2; exit 2 ;;
-  esac
-done
+source "$here/../lib.sh"
+parse_image_args postgres "" "$@"
 
 pg=/usr/lib/postgresql/15
 [[ -x "$pg/bin/postgres" ]] || { echo "postgres: $pg/bin/postgres missing (apt-get install postgresql-15)" >&2; exit 1; }

@@ -7,13 +7,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../../.." && pwd)"
 tag="minitwit.local/toolbox:1"
 out="$repo_root/build-cluster/images/toolbox.tar"
-while (($#)); do
-  case "$1" in
-    --tag) tag="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $0 [--tag REF] [--out FILE]" >&2; exit 2 ;;
-  esac
-done
+source "$here/../lib.sh"
+parse_image_args toolbox "" "$@"
 busybox="$(command -v busybox || true)"
 [[ -n "$busybox" ]] && ! ldd "$busybox" >/dev/null 2>&1 ||
   { echo "toolbox: a static busybox is needed (apt-get install busybox-static)" >&2; exit 1; }
