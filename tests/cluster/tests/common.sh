@@ -65,3 +65,14 @@ assert_same_host_state() {
     fail "the host differs after down:"$'\n'"$diff"
   fi
 }
+
+# cluster_down_checked: ends the test's cluster (dropping the EXIT trap that would do it on
+# failure), says how long that took, and fails unless `cluster status` then says down (3).
+cluster_down_checked() {
+  trap - EXIT
+  local start=$SECONDS status=0
+  "$cluster" down
+  say "down in $((SECONDS - start))s"
+  "$cluster" status >/dev/null 2>&1 || status=$?
+  [[ $status -eq 3 ]] || fail "status should say down (3) after down, said $status"
+}

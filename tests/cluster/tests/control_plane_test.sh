@@ -94,12 +94,7 @@ rs_gone() { [[ -z "$(kubectl -n "$ns" get replicasets -o name 2>/dev/null)" ]]; 
 eventually 60 "the ReplicaSet to be garbage-collected" rs_gone
 
 say "cluster down"
-trap - EXIT
-start=$SECONDS
-"$cluster" down
-say "down in $((SECONDS - start))s"
-status=0; "$cluster" status >/dev/null 2>&1 || status=$?
-[[ $status -eq 3 ]] || fail "status should say down (3) after down, said $status"
+cluster_down_checked
 leftovers="$(cluster_processes "$state")"
 [[ -z "$leftovers" ]] || fail "processes left behind: $leftovers"
 if findmnt -rn -o TARGET | grep -q "^$state/"; then fail "mounts left under $state"; fi

@@ -213,11 +213,6 @@ eventually 120 "the HPA to report a CPU utilization" hpa_has_cpu
 kubectl -n "$ns" get hpa minitwit >&2
 
 say "cluster down"
-trap - EXIT
-start=$SECONDS
-"$cluster" down
-say "down in $((SECONDS - start))s"
-status=0; "$cluster" status >/dev/null 2>&1 || status=$?
-[[ $status -eq 3 ]] || fail "status should say down (3) after down, said $status"
+cluster_down_checked
 assert_same_host_state "$before" "$(host_snapshot "$state")"
 say "PASS (cluster up in ${up_seconds}s)"
