@@ -54,11 +54,15 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
 
-  // Closes the connection if it is waiting for a new request; a busy one closes after
-  // its response.
+  // Closes the connection if it is waiting for a request and none is arriving (nothing
+  // buffered, nothing readable in the kernel); a busy one closes after its response. This
+  // includes connections that never sent a request (a browser's preconnect, a port probe),
+  // which would otherwise hold shutdown until the read timeout.
   void Drain() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_ && self->served_ > 0 && self->buffer_.size() == 0) {
+      beast::error_code ec;
+      const std::size_t arriving = self->stream_.socket().available(ec);
+      if (!self->busy_ && self->buffer_.size() == 0 && !ec && arriving == 0) {
         beast::error_code ignored;
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
         self->stream_.socket().close(ignored);

@@ -137,6 +137,22 @@ TEST_F(LifecycleIT, SigtermUnderLoadLosesNoAcceptedWrite) {
   }
 }
 
+// A connection that never sends a request (a browser's preconnect, a port probe) does not
+// hold shutdown until the read timeout.
+TEST_F(LifecycleIT, IdleConnectionsDoNotHoldShutdown) {
+  TestDatabase database(*AdminDatabaseUrl());
+  AppProcess app(database.url(), {{"DRAIN_DELAY", "0s"}, {"READ_TIMEOUT", "30s"}});
+  app.Start();
+  ASSERT_TRUE(app.WaitReady()) << app.Log();
+  std::thread idle([&] { RawExchange(app.port(), "", std::chrono::seconds(40)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // connected and accepted
+  const auto signalled = std::chrono::steady_clock::now();
+  app.Signal(SIGTERM);
+  EXPECT_EQ(app.Wait(std::chrono::seconds(40)), 0) << app.Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(3));
+  idle.join();
+}
+
 // Requests in flight when SIGTERM arrives finish, even with no drain delay.
 TEST_F(LifecycleIT, InFlightRequestsFinishAfterSigterm) {
   TestDatabase database(*AdminDatabaseUrl());
