@@ -37,7 +37,8 @@ void Metrics::ObserveRequest(std::string_view method, std::string_view route, in
   histogram.sum += seconds;
 }
 
-std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> latest) const {
+std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> latest,
+                            const TimelineCacheStats& timeline_cache) const {
   std::ostringstream out;
   out << "# HELP minitwit_http_requests_total HTTP requests by route pattern, method and status.\n"
          "# TYPE minitwit_http_requests_total counter\n";
@@ -74,6 +75,17 @@ std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> l
          "# TYPE minitwit_db_pool_size gauge\n"
          "minitwit_db_pool_size "
       << pool.capacity << "\n";
+  out << "# HELP minitwit_public_timeline_reads_total Public timeline reads (GET /msgs, GET /public) by where "
+         "they were answered from.\n"
+         "# TYPE minitwit_public_timeline_reads_total counter\n"
+         "minitwit_public_timeline_reads_total{source=\"cache\"} "
+      << timeline_cache.hits << "\nminitwit_public_timeline_reads_total{source=\"database\"} " << timeline_cache.misses
+      << "\n";
+  out << "# HELP minitwit_public_timeline_cache_live 1 while the public timeline cache hears every change; 0: every "
+         "read goes to the database.\n"
+         "# TYPE minitwit_public_timeline_cache_live gauge\n"
+         "minitwit_public_timeline_cache_live "
+      << (timeline_cache.live ? 1 : 0) << "\n";
   if (latest) {
     out << "# HELP minitwit_latest The simulator's most recent action id stored.\n"
            "# TYPE minitwit_latest gauge\n"

@@ -24,7 +24,8 @@ class Metrics {
   void AddInFlight(int delta) { in_flight_ += delta; }
 
   // latest: the stored value, when the database answered.
-  std::string Render(const PoolStats& pool, std::optional<std::int64_t> latest) const;
+  std::string Render(const PoolStats& pool, std::optional<std::int64_t> latest,
+                     const TimelineCacheStats& timeline_cache = {}) const;
 
  private:
   struct Histogram {

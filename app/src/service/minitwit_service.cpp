@@ -94,7 +94,7 @@ Response MinitwitService::RenderMetrics() {
   if (const auto stored = repository_.GetLatest(); stored.ok()) latest = stored.value;
   Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = metrics_.Render(repository_.Pool(), latest);
+  response.body = metrics_.Render(repository_.Pool(), latest, repository_.TimelineCache());
   return response;
 }
 

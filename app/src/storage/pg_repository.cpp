@@ -137,8 +137,12 @@ StoreResult<Unit> PgRepository::AddMessage(std::int64_t author_id, const std::st
 }
 
 StoreResult<std::vector<Message>> PgRepository::PublicMessages(int limit) {
+  if (auto cached = public_timeline_.Get(limit)) {
+    ++timeline_hits_;
+    return {StoreStatus::kOk, std::move(*cached)};
+  }
+  ++timeline_misses_;
   if (limit > PublicTimelineCache::kRows) return QueryPublicMessages(limit);
-  if (auto cached = public_timeline_.Get(limit)) return {StoreStatus::kOk, std::move(*cached)};
   const auto ticket = public_timeline_.Ticket();
   if (ticket == 0) return QueryPublicMessages(limit);
   // All kRows, so that the reads that follow are hits whatever their limit.
@@ -203,5 +207,9 @@ StoreResult<std::vector<std::string>> PgRepository::Following(std::int64_t who_i
 }
 
 PoolStats PgRepository::Pool() const { return pool_.Stats(); }
+
+TimelineCacheStats PgRepository::TimelineCache() const {
+  return {timeline_hits_.load(), timeline_misses_.load(), public_timeline_.Ticket() != 0};
+}
 
 }  // namespace minitwit

@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <memory>
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "storage/connection_pool.hpp"
@@ -37,6 +39,7 @@ class PgRepository : public Repository {
   StoreResult<bool> IsFollowing(std::int64_t who_id, std::int64_t whom_id) override;
   StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) override;
   PoolStats Pool() const override;
+  TimelineCacheStats TimelineCache() const override;
 
  private:
   template <typename T>
@@ -46,6 +49,8 @@ class PgRepository : public Repository {
   ConnectionPool pool_;
   PublicTimelineCache public_timeline_;
   std::unique_ptr<PublicTimelineListener> listener_;  // after public_timeline_: stops first
+  std::atomic<std::uint64_t> timeline_hits_{0};
+  std::atomic<std::uint64_t> timeline_misses_{0};
 };
 
 }  // namespace minitwit

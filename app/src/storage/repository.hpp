@@ -44,6 +44,13 @@ struct PoolStats {
   int capacity = 0;
 };
 
+// Reads of the public timeline (PublicMessages) by where they were answered from.
+struct TimelineCacheStats {
+  std::uint64_t hits = 0;    // from memory
+  std::uint64_t misses = 0;  // from the database
+  bool live = false;         // the cache is trusted now (its listener hears every change)
+};
+
 // Everything MiniTwit stores. Implementations are thread-safe; lists are newest first
 // and exclude flagged messages.
 class Repository {
@@ -75,6 +82,8 @@ class Repository {
   virtual StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) = 0;
 
   virtual PoolStats Pool() const = 0;
+  // An implementation without a cache answers every read from its store.
+  virtual TimelineCacheStats TimelineCache() const { return {}; }
 };
 
 }  // namespace minitwit

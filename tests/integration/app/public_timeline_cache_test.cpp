@@ -154,5 +154,30 @@ TEST_F(PublicTimelineCacheIT, LimitsWithinAndBeyondWhatIsCached) {
   EXPECT_EQ(page.find("m90"), std::string::npos);
 }
 
+// /metrics tells where reads were answered from, so the hit rate under real load shows.
+TEST_F(PublicTimelineCacheIT, MetricsCountCacheAndDatabaseReads) {
+  ASSERT_NO_FATAL_FAILURE(WaitUntilCaching(*b_));
+  auto count = [&](const std::string& series) {
+    const auto text = Http(b_->port(), "GET", "/metrics").body;
+    const auto at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + series.size() + 2));
+  };
+  const std::string cache = R"(minitwit_public_timeline_reads_total{source="cache"})";
+  const std::string database = R"(minitwit_public_timeline_reads_total{source="database"})";
+  EXPECT_EQ(count("minitwit_public_timeline_cache_live"), 1);
+  // WaitUntilCaching's clean-up is announced too: wait until a read is a hit again.
+  ASSERT_TRUE(Eventually([&] {
+    const double before = count(cache);
+    Contents(*b_);
+    return count(cache) == before + 1;
+  }));
+  const double hits = count(cache), misses = count(database);
+  Contents(*b_);
+  Contents(*b_, "/msgs?no=5");
+  EXPECT_EQ(count(cache), hits + 2);
+  Contents(*b_, "/msgs?no=1000");  // beyond the cache
+  EXPECT_EQ(count(database), misses + 1);
+}
+
 }  // namespace
 }  // namespace minitwit::testing

@@ -15,7 +15,7 @@ TEST(MetricsTest, RendersCountersHistogramAndGauges) {
   metrics.ObserveRequest("GET", "/msgs/<username>", 200, 0.2);
   metrics.ObserveRequest("POST", "/msgs/<username>", 403, 0.0005);
   metrics.AddInFlight(2);
-  const auto text = metrics.Render(PoolStats{3, 4, 10}, 1234);
+  const auto text = metrics.Render(PoolStats{3, 4, 10}, 1234, TimelineCacheStats{7, 2, true});
   EXPECT_TRUE(Contains(text, "# TYPE minitwit_http_requests_total counter\n"));
   EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"GET\",status=\"200\"} 2\n"));
   EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"POST\",status=\"403\"} 1\n"));
@@ -29,6 +29,9 @@ TEST(MetricsTest, RendersCountersHistogramAndGauges) {
   EXPECT_TRUE(Contains(text, "minitwit_db_pool_connections{state=\"in_use\"} 3\n"));
   EXPECT_TRUE(Contains(text, "minitwit_db_pool_connections{state=\"idle\"} 4\n"));
   EXPECT_TRUE(Contains(text, "minitwit_latest 1234\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_public_timeline_reads_total{source=\"cache\"} 7\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_public_timeline_reads_total{source=\"database\"} 2\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_public_timeline_cache_live 1\n"));
 }
 
 TEST(MetricsTest, OmitsLatestWhenUnknownAndEscapesLabels) {
