@@ -1,7 +1,10 @@
 // Wiring only: configuration, logging, storage, migrations, the service and the server.
+#include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <future>
 #include <iostream>
+#include <string>
 #include <thread>
 
 #include "config/config.hpp"
@@ -11,6 +14,32 @@
 #include "service/minitwit_service.hpp"
 #include "storage/migrations.hpp"
 #include "storage/pg_repository.hpp"
+
+namespace {
+
+// The first line of a file, or "" when it cannot be read.
+std::string FirstLine(const char* path) {
+  std::ifstream file(path);
+  std::string line;
+  std::getline(file, line);
+  return line;
+}
+
+// The cores this process may use: the CPUs it may run on, fewer under a container's CPU
+// limit (resources.limits.cpu), which the CPU count alone does not show. A container sees
+// its own cgroup at /sys/fs/cgroup: cpu.max on cgroup v2, cpu/cpu.cfs_quota_us and
+// cpu/cpu.cfs_period_us on v1.
+unsigned UsableCores() {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  auto limit = minitwit::CoresFromCpuMax(FirstLine("/sys/fs/cgroup/cpu.max"));
+  if (!limit) {
+    limit = minitwit::CoresFromCpuMax(FirstLine("/sys/fs/cgroup/cpu/cpu.cfs_quota_us") + " " +
+                                      FirstLine("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
+  }
+  return limit ? std::min(cores, *limit) : cores;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace minitwit;
@@ -43,9 +72,10 @@ int main(int argc, char** argv) {
   ServerOptions options;
   options.bind_address = config.bind_address;
   options.port = config.port;
-  options.threads = EffectiveHttpThreads(config, std::thread::hardware_concurrency());
+  const unsigned cores = UsableCores();
+  options.threads = EffectiveHttpThreads(config, cores);
   const auto hash_limits = FitToRequestThreads(HashLimits{config.hash_concurrency, config.hash_queue},
-                                               options.threads, std::thread::hardware_concurrency());
+                                               options.threads, cores);
   PasswordHasher hasher(Argon2Params{}, hash_limits);
   MinitwitService service(repository, hasher, secret);
 
@@ -64,6 +94,7 @@ int main(int argc, char** argv) {
        {"port", server.BoundPort()},
        {"database", RedactDatabaseUrl(config.database_url)},
        {"pool_size", config.db_pool_size},
+       {"cores", cores},
        {"threads", options.threads},
        {"hash_concurrency", hash_limits.running},
        {"hash_queue", hash_limits.waiting}});

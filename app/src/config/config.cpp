@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -184,7 +185,7 @@ std::string ConfigUsage() {
          "  BIND_ADDRESS    default 0.0.0.0        PORT            default 5000\n"
          "  LOG_LEVEL       trace|debug|info|warn|error|off (info)\n"
          "  SESSION_SECRET  >= 16 chars; share it between replicas\n"
-         "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 0 (twice the cores)\n"
+         "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 0 (2 x cores, <= pool)\n"
          "  HASH_CONCURRENCY argon2 hashes at once (0: half the cores)   HASH_QUEUE  waiting for one (4)\n"
          "  READ_TIMEOUT, WRITE_TIMEOUT (10s), SHUTDOWN_GRACE (20s), DRAIN_DELAY (0s): 10, 10s, 500ms, 1m\n"
          "  MAX_BODY_BYTES  default 1048576\n";
@@ -192,7 +193,25 @@ std::string ConfigUsage() {
 
 int EffectiveHttpThreads(const Config& config, unsigned cores) {
   if (config.http_threads > 0) return config.http_threads;
-  return std::max(2, 2 * static_cast<int>(cores));
+  // More threads than pooled connections would only queue for a connection.
+  return std::max(2, std::min(2 * static_cast<int>(cores), config.db_pool_size));
+}
+
+std::optional<unsigned> CoresFromCpuMax(std::string_view cpu_max) {
+  const auto space = cpu_max.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  const auto quota_text = cpu_max.substr(0, space);
+  auto period_text = cpu_max.substr(space + 1);
+  while (!period_text.empty() && std::isspace(static_cast<unsigned char>(period_text.back()))) {
+    period_text.remove_suffix(1);
+  }
+  long long quota = 0, period = 0;
+  const auto parse = [](std::string_view text, long long& value) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && end == text.data() + text.size() && value > 0;
+  };
+  if (!parse(quota_text, quota) || !parse(period_text, period)) return std::nullopt;  // "max" too
+  return static_cast<unsigned>((quota + period - 1) / period);
 }
 
 std::string RedactDatabaseUrl(const std::string& url) {

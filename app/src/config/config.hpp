@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace minitwit {
@@ -18,7 +19,8 @@ struct Config {
   std::string session_secret;  // empty: a random per-process secret (single replica only)
   int db_pool_size = 10;
   // Request threads; each holds a pooled connection while it waits on Postgres (0: twice
-  // the cores, at least 2: on 2 cores 4 had the lowest p99, 16 doubled it).
+  // the usable cores, at most db_pool_size, at least 2: on 2 cores 4 had the lowest p99,
+  // 16 doubled it).
   int http_threads = 0;
   // argon2id runs at most this many at once (0: half the cores, at least 1) with at most
   // hash_queue requests waiting; more are answered 503 (see HashLimits).
@@ -44,8 +46,13 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // args excludes argv[0]. Reads the file named by --config/CONFIG_FILE, if any.
 ConfigResult LoadConfig(const std::vector<std::string>& args, const EnvLookup& env);
 
-// The request thread count that http_threads stands for on a machine with `cores` cores.
+// The request thread count that http_threads stands for with `cores` usable cores.
 int EffectiveHttpThreads(const Config& config, unsigned cores);
+
+// The cores a cgroup CPU limit allows, from "QUOTA PERIOD" in microseconds (cgroup v2's
+// cpu.max, or v1's cfs_quota_us and cfs_period_us joined by a space), rounded up: "150000
+// 100000" is 2. nullopt without a limit ("max" on v2, "-1" on v1) or for text it cannot read.
+std::optional<unsigned> CoresFromCpuMax(std::string_view cpu_max);
 
 // The process environment; the only place that reads it.
 EnvLookup ProcessEnvironment();

@@ -57,15 +57,28 @@ TEST(ConfigTest, ConfigFileFromEnvironment) {
   std::remove(path.c_str());
 }
 
-TEST(ConfigTest, HttpThreadsDefaultToTwiceTheCores) {
+TEST(ConfigTest, HttpThreadsDefaultToTwiceTheCoresUpToThePool) {
   const auto defaults = LoadConfig({}, Env({}));
   ASSERT_TRUE(defaults.config) << defaults.error;
   EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 2), 4);
-  EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 8), 16);
+  EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 32), 10) << "no more threads than pooled connections";
   EXPECT_EQ(EffectiveHttpThreads(*defaults.config, 0), 2) << "an unknown core count still serves concurrently";
+  const auto big_pool = LoadConfig({}, Env({{"DB_POOL_SIZE", "40"}}));
+  ASSERT_TRUE(big_pool.config) << big_pool.error;
+  EXPECT_EQ(EffectiveHttpThreads(*big_pool.config, 8), 16);
   const auto set = LoadConfig({}, Env({{"HTTP_THREADS", "3"}}));
   ASSERT_TRUE(set.config) << set.error;
   EXPECT_EQ(EffectiveHttpThreads(*set.config, 2), 3);
+}
+
+TEST(ConfigTest, CoresFromACgroupCpuLimit) {
+  EXPECT_EQ(CoresFromCpuMax("200000 100000\n"), 2u);
+  EXPECT_EQ(CoresFromCpuMax("150000 100000"), 2u) << "a part of a core counts as one";
+  EXPECT_EQ(CoresFromCpuMax("50000 100000"), 1u);
+  EXPECT_EQ(CoresFromCpuMax("max 100000\n"), std::nullopt) << "no limit";
+  EXPECT_EQ(CoresFromCpuMax(""), std::nullopt);
+  EXPECT_EQ(CoresFromCpuMax("100000"), std::nullopt);
+  EXPECT_EQ(CoresFromCpuMax("-1 100000"), std::nullopt) << "cgroup v1's no limit";
 }
 
 TEST(ConfigTest, BadValuesAreRejectedWithTheirName) {
