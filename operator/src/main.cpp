@@ -93,10 +93,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<kube::RestKubeClient> election_client;
   try {
     client = std::make_unique<kube::RestKubeClient>(*connection.connection, metrics);
-    // A hung request must not outlast the renew deadline.
-    kube::ClusterConnection election_connection = *connection.connection;
-    election_connection.request_timeout = std::max(cfg.retry_period, cfg.renew_deadline / 2);
-    election_client = std::make_unique<kube::RestKubeClient>(election_connection, metrics, "leader-election");
+    if (cfg.leader_elect) {
+      // A hung request must not outlast the renew deadline.
+      kube::ClusterConnection election_connection = *connection.connection;
+      election_connection.request_timeout = std::max(cfg.retry_period, cfg.renew_deadline / 2);
+      election_client = std::make_unique<kube::RestKubeClient>(election_connection, metrics, "leader-election");
+    }
   } catch (const std::exception& e) {
     spdlog::critical("cannot configure the Kubernetes client: {}", e.what());
     return kExitBadConfig;

@@ -87,13 +87,6 @@ Resources ReadResources(const Json& object, const std::string& path) {
   return resources;
 }
 
-Json ResourcesToJson(const Resources& resources) {
-  Json json = Json::object();
-  if (!resources.requests.empty()) json["requests"] = resources.requests;
-  if (!resources.limits.empty()) json["limits"] = resources.limits;
-  return json;
-}
-
 MiniTwitSpec ReadSpec(const Json& spec_json) {
   const std::string path = "spec";
   MiniTwitSpec spec;
@@ -263,6 +256,13 @@ void ValidateResources(const Resources& resources, const std::string& path, std:
 }
 
 }  // namespace
+
+Json ResourcesToJson(const Resources& resources) {
+  Json json = Json::object();
+  if (!resources.requests.empty()) json["requests"] = resources.requests;
+  if (!resources.limits.empty()) json["limits"] = resources.limits;
+  return json;
+}
 
 const char* ModeName(Mode mode) { return mode == Mode::kHotStandby ? "HotStandby" : "Scaled"; }
 

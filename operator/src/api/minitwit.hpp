@@ -140,6 +140,8 @@ struct Parsed {
 // anything missing. Fails only on wrong JSON types or unknown enum values.
 Parsed<MiniTwit> MiniTwitFromJson(const Json& object);
 Json SpecToJson(const MiniTwitSpec& spec);
+// {"requests": ..., "limits": ...} with the empty ones left out.
+Json ResourcesToJson(const Resources& resources);
 Json StatusToJson(const MiniTwitStatus& status);
 
 // The CRD's OpenAPI bounds and CEL rules, checked again in C++ so that an object that got

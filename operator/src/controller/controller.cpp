@@ -1,5 +1,9 @@
 #include "controller/controller.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 #include <spdlog/spdlog.h>
 
 #include "api/resource_types.hpp"
@@ -7,13 +11,6 @@
 
 namespace minitwit::controller {
 namespace {
-
-std::string MetadataString(const kube::Json& object, const char* field) {
-  auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return "";
-  auto value = metadata->find(field);
-  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
-}
 
 std::string ManagedSelector() { return std::string(kLabelManagedBy) + "=" + kManagedBy; }
 
@@ -31,16 +28,33 @@ bool StatusDrivesReconcile(const kube::ResourceType& type) {
          type.plural == api::kPodType.plural;
 }
 
-// The object without what changes on every write (resourceVersion, managedFields) and
-// without status.
-kube::Json WithoutStatus(const kube::Json& object) {
-  kube::Json copy = object;
-  copy.erase("status");
-  if (auto metadata = copy.find("metadata"); metadata != copy.end() && metadata->is_object()) {
-    metadata->erase("resourceVersion");
-    metadata->erase("managedFields");
+// Whether a and b hold the same members, leaving out those named in `skip`; compared in
+// place, since this runs for every update event.
+bool SameMembersExcept(const kube::Json& a, const kube::Json& b, std::initializer_list<std::string_view> skip) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  const auto skipped = [&skip](std::string_view key) { return std::find(skip.begin(), skip.end(), key) != skip.end(); };
+  std::size_t compared = 0;
+  for (const auto& [key, value] : a.items()) {
+    if (skipped(key)) continue;
+    const auto other = b.find(key);
+    if (other == b.end() || *other != value) return false;
+    ++compared;
   }
-  return copy;
+  std::size_t others = 0;
+  for (const auto& [key, value] : b.items()) others += skipped(key) ? 0 : 1;
+  return compared == others;
+}
+
+// The objects are alike but for status and metadata.resourceVersion (the informer's cache
+// holds no managedFields).
+bool SameOutsideStatus(const kube::Json& a, const kube::Json& b) {
+  static const kube::Json kNone = kube::Json::object();
+  const auto metadata = [](const kube::Json& object) -> const kube::Json& {
+    const auto it = object.find("metadata");
+    return it == object.end() ? kNone : *it;
+  };
+  return SameMembersExcept(metadata(a), metadata(b), {"resourceVersion"}) &&
+         SameMembersExcept(a, b, {"status", "metadata"});
 }
 
 }  // namespace
@@ -49,7 +63,7 @@ bool UpdateNeedsReconcile(const kube::ResourceType& type, const kube::Json& old_
   const std::string old_version = MetadataString(old_object, "resourceVersion");
   if (old_version.empty() || old_version == MetadataString(new_object, "resourceVersion")) return true;
   if (type.plural != api::kMiniTwitType.plural && StatusDrivesReconcile(type)) return true;
-  return WithoutStatus(old_object) != WithoutStatus(new_object);
+  return !SameOutsideStatus(old_object, new_object);
 }
 
 std::optional<std::string> OwnerKey(const kube::Json& child) {

@@ -22,13 +22,6 @@ Json Metadata(const api::MiniTwit& minitwit, const std::string& name, const char
   return metadata;
 }
 
-Json ResourcesJson(const api::Resources& resources) {
-  Json json = Json::object();
-  if (!resources.requests.empty()) json["requests"] = resources.requests;
-  if (!resources.limits.empty()) json["limits"] = resources.limits;
-  return json;
-}
-
 Json RestrictedContainerSecurityContext(int32_t uid) {
   return {{"runAsNonRoot", true},
           {"runAsUser", uid},
@@ -93,14 +86,16 @@ std::map<std::string, std::string> DatabaseSelectorLabels(const api::MiniTwit& m
   return {{kLabelName, kAppName}, {kLabelInstance, minitwit.name}, {kLabelComponent, kComponentDatabase}};
 }
 
-std::string AppSelectorString(const api::MiniTwit& minitwit) {
+std::string LabelSelectorString(const std::map<std::string, std::string>& labels) {
   std::string selector;
-  for (const auto& [key, value] : AppSelectorLabels(minitwit)) {
+  for (const auto& [key, value] : labels) {
     if (!selector.empty()) selector += ",";
     selector += key + "=" + value;
   }
   return selector;
 }
+
+std::string AppSelectorString(const api::MiniTwit& minitwit) { return LabelSelectorString(AppSelectorLabels(minitwit)); }
 
 DesiredInputs DefaultInputs(const api::MiniTwit& minitwit) {
   DesiredInputs inputs;
@@ -158,7 +153,7 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
       {"securityContext", RestrictedContainerSecurityContext(kAppUid)},
       {"volumeMounts", Json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}})},
   };
-  Json resources = ResourcesJson(spec.resources);
+  Json resources = api::ResourcesToJson(spec.resources);
   if (!resources.empty()) container["resources"] = resources;
 
   Json deployment_spec = {
@@ -312,7 +307,7 @@ Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs
                                     {{"name", "run"}, {"mountPath", "/var/run/postgresql"}},
                                     {{"name", "tmp"}, {"mountPath", "/tmp"}}})},
   };
-  Json resources = ResourcesJson(db.resources);
+  Json resources = api::ResourcesToJson(db.resources);
   if (!resources.empty()) container["resources"] = resources;
   return {{"apiVersion", "apps/v1"},
           {"kind", "StatefulSet"},

@@ -59,6 +59,8 @@ std::string DatabaseClaimName(const api::MiniTwit& minitwit);
 // Pod labels of the app (the Deployment's selector) and of the database.
 std::map<std::string, std::string> AppSelectorLabels(const api::MiniTwit& minitwit);
 std::map<std::string, std::string> DatabaseSelectorLabels(const api::MiniTwit& minitwit);
+// Labels as a label-selector string ("a=b,c=d").
+std::string LabelSelectorString(const std::map<std::string, std::string>& labels);
 // The app selector as a label-selector string, for status.selector and the /scale subresource.
 std::string AppSelectorString(const api::MiniTwit& minitwit);
 

@@ -9,13 +9,6 @@
 namespace minitwit::controller {
 namespace {
 
-std::string Metadata(const kube::Json& object, const char* field) {
-  auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return "";
-  auto value = metadata->find(field);
-  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
-}
-
 std::string CacheKey(const std::string& ns, const std::string& name) { return ns.empty() ? name : ns + "/" + name; }
 
 bool HasLabels(const kube::Json& object, const std::map<std::string, std::string>& labels) {
@@ -47,7 +40,14 @@ void StripForCache(kube::Json& object) {
 
 }  // namespace
 
-std::string ObjectKey(const kube::Json& object) { return CacheKey(Metadata(object, "namespace"), Metadata(object, "name")); }
+std::string MetadataString(const kube::Json& object, const char* field) {
+  auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return "";
+  auto value = metadata->find(field);
+  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+std::string ObjectKey(const kube::Json& object) { return CacheKey(MetadataString(object, "namespace"), MetadataString(object, "name")); }
 
 Informer::Informer(kube::KubeClient& client, observability::OperatorMetrics& metrics, InformerOptions options)
     : client_(client), metrics_(metrics), options_(std::move(options)) {}
@@ -106,7 +106,7 @@ void Informer::Replace(std::vector<kube::Json> items, const std::string& resourc
       auto it = fresh.find(key);
       if (it == fresh.end()) {
         deleted.push_back(std::move(old_object));
-      } else if (Metadata(old_object, "resourceVersion") != Metadata(it->second, "resourceVersion")) {
+      } else if (MetadataString(old_object, "resourceVersion") != MetadataString(it->second, "resourceVersion")) {
         updated.emplace_back(std::move(old_object), it->second);
       }
     }
@@ -127,7 +127,7 @@ void Informer::Replace(std::vector<kube::Json> items, const std::string& resourc
 }
 
 void Informer::HandleEvent(const kube::WatchEvent& event) {
-  std::string version = Metadata(event.object, "resourceVersion");
+  std::string version = MetadataString(event.object, "resourceVersion");
   if (event.type == kube::WatchEvent::Type::kBookmark) {
     std::unique_lock lock(mutex_);
     if (!version.empty()) resource_version_ = version;
@@ -250,7 +250,7 @@ std::vector<kube::Json> Informer::List(const std::string& ns, const std::map<std
   std::vector<kube::Json> result;
   std::shared_lock lock(mutex_);
   for (const auto& [key, object] : objects_) {
-    if (!ns.empty() && Metadata(object, "namespace") != ns) continue;
+    if (!ns.empty() && MetadataString(object, "namespace") != ns) continue;
     if (HasLabels(object, labels)) result.push_back(object);
   }
   return result;

@@ -77,6 +77,9 @@ class Informer : public kube::ObjectCache {
   std::atomic<int> lists_{0};
 };
 
+// metadata.FIELD when it is a string, else "".
+std::string MetadataString(const kube::Json& object, const char* field);
+
 // "namespace/name" (or "name" for cluster-scoped objects) from an object's metadata.
 std::string ObjectKey(const kube::Json& object);
 

@@ -53,9 +53,9 @@ std::string StringAt(const Json& object, std::initializer_list<const char*> keys
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
-// The image of the "minitwit" container in a Deployment's pod template.
-std::string TemplateImage(const Json& deployment) {
-  const Json& containers = Path(deployment, {"spec", "template", "spec", "containers"});
+// The image of the "minitwit" container of a pod spec (the first container's otherwise).
+std::string ContainerImage(const Json& pod_spec) {
+  const Json& containers = Path(pod_spec, {"containers"});
   if (!containers.is_array()) return "";
   for (const Json& container : containers) {
     if (container.value("name", "") == "minitwit") return container.value("image", "");
@@ -63,10 +63,11 @@ std::string TemplateImage(const Json& deployment) {
   return containers.empty() ? "" : containers[0].value("image", "");
 }
 
-// The image of the "minitwit" container of a pod.
-std::string PodImage(const Json& pod) {
-  return TemplateImage(Json{{"spec", {{"template", pod}}}});
+std::string TemplateImage(const Json& deployment) {
+  return ContainerImage(Path(deployment, {"spec", "template", "spec"}));
 }
+
+std::string PodImage(const Json& pod) { return ContainerImage(Path(pod, {"spec"})); }
 
 const Json* DeploymentCondition(const Json& deployment, const std::string& type) {
   const Json& conditions = Path(deployment, {"status", "conditions"});
@@ -76,17 +77,7 @@ const Json* DeploymentCondition(const Json& deployment, const std::string& type)
 bool IsPodReady(const Json& pod) {
   if (!Path(pod, {"metadata", "deletionTimestamp"}).is_null()) return false;
   if (StringAt(pod, {"status", "phase"}) != "Running") return false;
-  const Json* ready = FindCondition(Path(pod, {"status", "conditions"}), "Ready");
-  return ready && ready->value("status", "") == kStatusTrue;
-}
-
-std::string LabelSelectorString(const std::map<std::string, std::string>& labels) {
-  std::string selector;
-  for (const auto& [key, value] : labels) {
-    if (!selector.empty()) selector += ",";
-    selector += key + "=" + value;
-  }
-  return selector;
+  return IsConditionTrue(Path(pod, {"status", "conditions"}), "Ready");
 }
 
 // True when `object` is controlled by the MiniTwit with `uid`.
