@@ -289,9 +289,4 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   impl_->stopped = true;
 }
 
-int HttpServer::ActiveSessions() const {
-  std::lock_guard lock(impl_->shared.mutex);
-  return impl_->shared.active;
-}
-
 }  // namespace minitwit

@@ -49,8 +49,6 @@ class HttpServer {
   // from a thread that is not an I/O thread.
   void Shutdown(std::chrono::milliseconds grace);
 
-  int ActiveSessions() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -12,4 +12,17 @@ std::optional<std::string> CheckRegistration(const std::string& username, const 
   return std::nullopt;
 }
 
+AccountCreation CreateAccount(Repository& repository, const PasswordHasher& hasher, const std::string& username,
+                              const std::string& email, const std::string& password) {
+  const auto existing = repository.FindUserByName(username);
+  if (!existing.ok()) return AccountCreation::kUnavailable;
+  if (existing.value) return AccountCreation::kUsernameTaken;
+  const auto hash = hasher.TryHash(password);
+  if (hash.status == HashStatus::kBusy) return AccountCreation::kBusy;
+  if (hash.status != HashStatus::kOk) return AccountCreation::kHashFailed;
+  const auto created = repository.CreateUser(username, email, hash.encoded);
+  if (!created.ok()) return AccountCreation::kUnavailable;
+  return created.value ? AccountCreation::kCreated : AccountCreation::kUsernameTaken;
+}
+
 }  // namespace minitwit

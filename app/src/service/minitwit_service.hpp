@@ -30,8 +30,6 @@ class MinitwitService {
   void SetMigrated(bool migrated) { migrated_ = migrated; }
   void SetDraining() { draining_ = true; }
 
-  const Metrics& metrics() const { return metrics_; }
-
  private:
   void RecordLatest(const Request& request);
   Response Ready();

@@ -99,17 +99,14 @@ Response SimApi::Register(const Request& request) {
   if (auto error = CheckRegistration(username.value_or(""), email.value_or(""), password.value_or(""))) {
     return JsonError(400, *error);
   }
-  // Cheap check first so a taken name does not pay for hashing.
-  const auto existing = repository_.FindUserByName(*username);
-  if (!existing.ok()) return ServiceUnavailableJson();
-  if (existing.value) return JsonError(400, kUsernameTaken);
-  const auto hash = hasher_.TryHash(*password);
-  if (hash.status == HashStatus::kBusy) return Busy();
-  if (hash.status != HashStatus::kOk) return JsonError(500, "Could not hash the password");
-  const auto created = repository_.CreateUser(*username, *email, hash.encoded);
-  if (!created.ok()) return ServiceUnavailableJson();
-  if (!created.value) return JsonError(400, kUsernameTaken);
-  return EmptyResponse(204);
+  switch (CreateAccount(repository_, hasher_, *username, *email, *password)) {
+    case AccountCreation::kCreated: return EmptyResponse(204);
+    case AccountCreation::kUsernameTaken: return JsonError(400, kUsernameTaken);
+    case AccountCreation::kBusy: return Busy();
+    case AccountCreation::kHashFailed: return JsonError(500, "Could not hash the password");
+    case AccountCreation::kUnavailable: break;
+  }
+  return ServiceUnavailableJson();
 }
 
 Response SimApi::Messages(const Request& request) {

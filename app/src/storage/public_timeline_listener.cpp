@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "observability/logging.hpp"
-#include "storage/connection_pool.hpp"
 
 namespace minitwit {
 namespace {
@@ -48,7 +47,7 @@ void ConfirmListening(pqxx::connection& connection) {
 }  // namespace
 
 PublicTimelineListener::PublicTimelineListener(const std::string& conninfo, PublicTimelineCache& cache)
-    : conninfo_(WithConnectTimeout(conninfo, 2)), cache_(cache), thread_([this] { Run(); }) {}
+    : conninfo_(conninfo), cache_(cache), thread_([this] { Run(); }) {}
 
 PublicTimelineListener::~PublicTimelineListener() {
   {

@@ -21,7 +21,8 @@ class PublicTimelineListener {
  public:
   static constexpr const char* kChannel = "minitwit_messages";
 
-  // Start only once the triggers exist. cache must outlive the listener.
+  // Start only once the triggers exist. conninfo: with a connect_timeout (the pool's
+  // conninfo() has one). cache must outlive the listener.
   PublicTimelineListener(const std::string& conninfo, PublicTimelineCache& cache);
   // Returns within about a quarter of a second (unless a connection attempt is under way).
   ~PublicTimelineListener();

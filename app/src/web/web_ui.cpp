@@ -198,19 +198,12 @@ Response WebUi::Register(const Request& request) {
   } else if (password != (*form)["password2"]) {
     error = "The two passwords do not match";
   } else {
-    const auto existing = repository_.FindUserByName(username);
-    if (!existing.ok()) return ServiceUnavailableHtml();
-    if (existing.value) {
-      error = kUsernameTaken;
-    } else {
-      const auto hash = hasher_.TryHash(password);
-      if (hash.status == HashStatus::kBusy) return Busy();
-      if (hash.status != HashStatus::kOk) {
-        return HtmlResponse(500, RenderError(500, "Internal Server Error", "Could not hash"));
-      }
-      const auto created = repository_.CreateUser(username, email, hash.encoded);
-      if (!created.ok()) return ServiceUnavailableHtml();
-      if (!created.value) error = kUsernameTaken;
+    switch (CreateAccount(repository_, hasher_, username, email, password)) {
+      case AccountCreation::kCreated: break;
+      case AccountCreation::kUsernameTaken: error = kUsernameTaken; break;
+      case AccountCreation::kBusy: return Busy();
+      case AccountCreation::kHashFailed: return HtmlResponse(500, RenderError(500, "Internal Server Error", "Could not hash"));
+      case AccountCreation::kUnavailable: return ServiceUnavailableHtml();
     }
   }
   if (!error.empty()) {
