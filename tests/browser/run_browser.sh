@@ -12,8 +12,8 @@ source "$here/../contract/app_harness.sh"
 
 harness_require_db
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
-[[ -x "$chromium_bin" ]] || harness_fail_or_skip "chromium not found at $chromium_bin (hack/install-deps.sh test)"
-command -v node >/dev/null && command -v npm >/dev/null || harness_fail_or_skip "node/npm not found"
+[[ -x "$chromium_bin" ]] || harness_fail "chromium not found at $chromium_bin (hack/install-deps.sh test)"
+command -v node >/dev/null && command -v npm >/dev/null || harness_fail "node/npm not found"
 
 # npm ci into the build dir, redone only when the lock file changes.
 mods="$work/npm"

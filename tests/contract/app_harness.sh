@@ -1,27 +1,21 @@
 # Sourced by the contract and browser test drivers: gives a test a database of its own
 # and a running minitwit binary on a free loopback port, and cleans both up on exit.
-#   harness_require_db                  MINITWIT_TEST_DATABASE_URL or fail (CI) / skip (77)
+#   harness_require_db                  MINITWIT_TEST_DATABASE_URL, psql and curl, or fail
 #   harness_start_app BIN WORKDIR       exports APP_URL, APP_PID, APP_DB_URL, APP_LOG
 #   harness_seed_simulator_users        registers users + messages + a follow via the API
 # The EXIT trap stops the app and drops the database.
 
-HARNESS_SKIP=77
-
-harness_fail_or_skip() {
-  # Outside CI a missing prerequisite skips; under CI=true it fails (never a silent skip).
-  if [[ "${CI:-}" == "true" ]]; then
-    echo "FAIL: $*" >&2
-    exit 1
-  fi
-  echo "SKIP: $*" >&2
-  exit "$HARNESS_SKIP"
+# A missing prerequisite is a failure with its reason: the test has nothing to check without it.
+harness_fail() {
+  echo "FAIL: $*" >&2
+  exit 1
 }
 
 harness_require_db() {
   [[ -n "${MINITWIT_TEST_DATABASE_URL:-}" ]] \
-    || harness_fail_or_skip "MINITWIT_TEST_DATABASE_URL is not set (run hack/test.sh)"
-  command -v psql >/dev/null || harness_fail_or_skip "psql not found (hack/install-deps.sh test)"
-  command -v curl >/dev/null || harness_fail_or_skip "curl not found (hack/install-deps.sh test)"
+    || harness_fail "MINITWIT_TEST_DATABASE_URL is not set (run hack/test.sh)"
+  command -v psql >/dev/null || harness_fail "psql not found (hack/install-deps.sh test)"
+  command -v curl >/dev/null || harness_fail "curl not found (hack/install-deps.sh test)"
 }
 
 harness_free_port() {
@@ -59,7 +53,7 @@ trap harness_cleanup EXIT
 # harness_start_app BIN WORKDIR
 harness_start_app() {
   local bin="$1" work="$2"
-  [[ -x "$bin" ]] || harness_fail_or_skip "minitwit binary not found at '$bin'"
+  [[ -x "$bin" ]] || harness_fail "minitwit binary not found at '$bin'"
   mkdir -p "$work"
   HARNESS_DB_NAME="minitwit_qa_$(date +%s)_$$_${RANDOM}"
   psql "$MINITWIT_TEST_DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$HARNESS_DB_NAME\"" >/dev/null \

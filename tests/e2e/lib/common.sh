@@ -17,13 +17,8 @@ trap_errors() {
   trap 'printf "[%s] FAIL: command failed (exit %s) at %s:%s: %s\n" "${test_name:-e2e}" "$?" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 }
 
-# A missing prerequisite: a failure under CI=true; otherwise a skip (exit 77, CTest's
-# SKIP_RETURN_CODE) with the reason.
-missing() {
-  if [[ "${CI:-}" == true ]]; then fail "missing prerequisite: $*"; fi
-  printf '[%s] SKIP: missing prerequisite: %s (CI=true makes this a failure)\n' "${test_name:-e2e}" "$*" >&2
-  exit 77
-}
+# A missing prerequisite is a failure with its reason.
+missing() { fail "missing prerequisite: $*"; }
 
 now_ms() { date +%s%3N; }
 
