@@ -62,27 +62,40 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::string secret = config.session_secret;
-  if (secret.empty()) {
-    secret = RandomSecret();
+  ServiceOptions service_options;
+  service_options.session_secret = config.session_secret;
+  if (service_options.session_secret.empty()) {
+    auto secret = RandomSecret();
+    if (!secret) {
+      Log(spdlog::level::critical, "the system's random generator failed; cannot make a session secret");
+      return 1;
+    }
+    service_options.session_secret = std::move(*secret);
     Log(spdlog::level::warn, "SESSION_SECRET not set; sessions will not survive a restart or span replicas");
   }
+  service_options.sim = SimOptions{config.sim_authorization, config.max_message_bytes, config.max_rows};
+  service_options.cookies = CookieOptions{config.session_ttl, config.cookie_secure};
 
-  PgRepository repository(config.database_url, config.db_pool_size);
+  const std::string conninfo = DatabaseConninfo(config);
+  PgRepository repository(conninfo, config.db_pool_size);
   ServerOptions options;
   options.bind_address = config.bind_address;
   options.port = config.port;
   const unsigned cores = UsableCores();
-  options.threads = EffectiveHttpThreads(config, cores);
+  options.threads = config.io_threads;
+  options.workers = EffectiveHttpThreads(config, cores);
+  options.max_connections = config.max_connections;
   const auto hash_limits = FitToRequestThreads(HashLimits{config.hash_concurrency, config.hash_queue},
-                                               options.threads, cores);
+                                               options.workers, cores);
   PasswordHasher hasher(Argon2Params{}, hash_limits);
-  MinitwitService service(repository, hasher, secret);
+  MinitwitService service(repository, hasher, service_options);
 
   options.read_timeout = config.read_timeout;
   options.write_timeout = config.write_timeout;
   options.max_body_bytes = config.max_body_bytes;
-  HttpServer server(options, [&service](const Request& request) { return service.Handle(request); });
+  HttpServer server(
+      options, [&service](const Request& request) { return service.Handle(request); },
+      [&service](const Request& request) { return service.Immediate(request); });
   if (const auto ec = server.Listen()) {
     Log(spdlog::level::critical, "cannot listen",
         {{"address", config.bind_address}, {"port", config.port}, {"error", ec.message()}});
@@ -92,10 +105,12 @@ int main(int argc, char** argv) {
   Log(spdlog::level::info, "listening",
       {{"address", config.bind_address},
        {"port", server.BoundPort()},
-       {"database", RedactDatabaseUrl(config.database_url)},
+       {"database", RedactDatabaseUrl(conninfo)},
        {"pool_size", config.db_pool_size},
        {"cores", cores},
-       {"threads", options.threads},
+       {"io_threads", options.threads},
+       {"request_threads", options.workers},
+       {"max_connections", options.max_connections},
        {"hash_concurrency", hash_limits.running},
        {"hash_queue", hash_limits.waiting}});
 
@@ -104,7 +119,7 @@ int main(int argc, char** argv) {
   std::atomic<bool> stopping{false};
   std::thread migrator([&] {
     for (int attempt = 1; !stopping; ++attempt) {
-      const auto error = RunMigrations(config.database_url, EmbeddedMigrations());
+      const auto error = RunMigrations(conninfo, EmbeddedMigrations());
       if (error.empty()) {
         service.SetMigrated(true);
         Log(spdlog::level::info, "migrations done", {{"attempt", attempt}});

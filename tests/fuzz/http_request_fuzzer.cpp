@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@ using minitwit::Request;
 using minitwit::Response;
 
 constexpr const char* kSecret = "fuzz-session-secret-0123456789abcdef0123456789";
+constexpr const char* kSession = "fuzz-session";  // alice's, seeded
 
 // The cheapest argon2id parameters: registration and login stay fast under the fuzzer.
 const minitwit::PasswordHasher& Hasher() {
@@ -113,6 +115,17 @@ void CheckResponse(const Request& request, const Response& response) {
   for (const auto& [name, value] : response.headers) {
     if (!header_ok(name) || !header_ok(value)) Violation(request, response, "CR/LF/NUL in a response header");
   }
+  // Bounded answers: at most max_rows messages of at most max_message_bytes each.
+  if (response.body.size() > (2u << 20)) Violation(request, response, "response body over 2 MiB");
+  if (response.content_type.starts_with("text/html")) {
+    bool framing_denied = false;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Content-Security-Policy" && value.find("frame-ancestors 'none'") != std::string::npos) {
+        framing_denied = true;
+      }
+    }
+    if (!framing_denied) Violation(request, response, "HTML without Content-Security-Policy frame-ancestors");
+  }
   const bool json = response.content_type.find("application/json") != std::string::npos;
   if (json && !nlohmann::json::accept(response.body)) Violation(request, response, "invalid JSON body");
   if (json && response.status >= 400 && IsSimulatorApi(request)) {
@@ -141,6 +154,7 @@ void Seed(minitwit::Repository& repository) {
   repository.AddMessage(alice, "alice's first", 1700000100);
   repository.Follow(alice, roger);
   repository.SetLatest(7);
+  repository.CreateSession(kSession, alice, 0, std::numeric_limits<std::int64_t>::max());
 }
 
 }  // namespace
@@ -158,13 +172,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const bool logged_in : {false, true}) {
     minitwit::fuzz::PostgresLikeRepository repository;
     Seed(repository);
-    minitwit::MinitwitService service(repository, Hasher(), kSecret, [] { return std::int64_t{1700000200}; });
+    minitwit::ServiceOptions options;
+    options.session_secret = kSecret;
+    minitwit::MinitwitService service(repository, Hasher(), options, [] { return std::int64_t{1700000200}; });
     service.SetMigrated(true);
     Request attempt = request;
     if (logged_in) {
       // "session=<token>; Path=/; HttpOnly" -> "session=<token>", ahead of any fuzzed cookie.
       const minitwit::SessionCookies cookies{minitwit::Signer(kSecret)};
-      const auto set_cookie = cookies.LoginCookie(1);
+      const auto set_cookie = cookies.LoginCookie(kSession);
       attempt.headers.insert(attempt.headers.begin(), {"cookie", set_cookie.substr(0, set_cookie.find(';'))});
     }
     const Response response = service.Handle(attempt);

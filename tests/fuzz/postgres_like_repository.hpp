@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/sim_api.hpp"
 #include "support/memory_repository.hpp"
 
 namespace minitwit::fuzz {
@@ -57,6 +58,10 @@ class PostgresLikeRepository : public Repository {
   }
   StoreResult<Unit> AddMessage(std::int64_t author_id, const std::string& text, std::int64_t pub_date) override {
     Check("AddMessage(text)", text);
+    if (text.size() > minitwit::SimOptions{}.max_message_bytes) {
+      std::fprintf(stderr, "LIMIT VIOLATION: AddMessage got %zu bytes, over the message limit\n", text.size());
+      std::abort();
+    }
     return inner_.AddMessage(author_id, text, pub_date);
   }
   StoreResult<std::vector<Message>> PublicMessages(int limit) override { return inner_.PublicMessages(limit); }
@@ -75,6 +80,18 @@ class PostgresLikeRepository : public Repository {
   }
   StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) override {
     return inner_.Following(who_id, limit);
+  }
+  StoreResult<Unit> CreateSession(const std::string& id, std::int64_t user_id, std::int64_t now,
+                                  std::int64_t expires_at) override {
+    return inner_.CreateSession(id, user_id, now, expires_at);
+  }
+  StoreResult<std::optional<User>> FindUserBySession(const std::string& id, std::int64_t now) override {
+    Check("FindUserBySession", id);
+    return inner_.FindUserBySession(id, now);
+  }
+  StoreResult<Unit> DeleteSession(const std::string& id) override {
+    Check("DeleteSession", id);
+    return inner_.DeleteSession(id);
   }
   PoolStats Pool() const override { return inner_.Pool(); }
 

@@ -53,6 +53,28 @@ StoreResult<std::optional<std::int64_t>> MemoryRepository::CreateUser(const std:
   return {StoreStatus::kOk, id};
 }
 
+StoreResult<Unit> MemoryRepository::CreateSession(const std::string& id, std::int64_t user_id, std::int64_t /*now*/,
+                                                  std::int64_t expires_at) {
+  MINITWIT_REQUIRE_AVAILABLE(Unit);
+  sessions_[id] = {user_id, expires_at};
+  return {};
+}
+
+StoreResult<std::optional<User>> MemoryRepository::FindUserBySession(const std::string& id, std::int64_t now) {
+  MINITWIT_REQUIRE_AVAILABLE(std::optional<User>);
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end() || it->second.second <= now) return {};
+  const auto user_id = it->second.first;
+  if (user_id < 1 || user_id > static_cast<std::int64_t>(users_.size())) return {};
+  return {StoreStatus::kOk, users_[static_cast<std::size_t>(user_id - 1)]};
+}
+
+StoreResult<Unit> MemoryRepository::DeleteSession(const std::string& id) {
+  MINITWIT_REQUIRE_AVAILABLE(Unit);
+  sessions_.erase(id);
+  return {};
+}
+
 StoreResult<Unit> MemoryRepository::AddMessage(std::int64_t author_id, const std::string& text,
                                                std::int64_t pub_date) {
   MINITWIT_REQUIRE_AVAILABLE(Unit);

@@ -29,6 +29,10 @@ class MemoryRepository : public Repository {
   StoreResult<Unit> Unfollow(std::int64_t who_id, std::int64_t whom_id) override;
   StoreResult<bool> IsFollowing(std::int64_t who_id, std::int64_t whom_id) override;
   StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) override;
+  StoreResult<Unit> CreateSession(const std::string& id, std::int64_t user_id, std::int64_t now,
+                                          std::int64_t expires_at) override;
+  StoreResult<std::optional<User>> FindUserBySession(const std::string& id, std::int64_t now) override;
+  StoreResult<Unit> DeleteSession(const std::string& id) override;
   PoolStats Pool() const override;
 
  private:
@@ -46,6 +50,7 @@ class MemoryRepository : public Repository {
   std::vector<User> users_;  // id = index + 1
   std::vector<StoredMessage> messages_;
   std::set<std::pair<std::int64_t, std::int64_t>> follows_;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> sessions_;  // id -> user id, expiry
 };
 
 }  // namespace minitwit

@@ -34,6 +34,9 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
   } else if (text.size() > 1 && text.ends_with("m")) {
     number = text.substr(0, text.size() - 1);
     scale = 60000;
+  } else if (text.size() > 1 && text.ends_with("h")) {
+    number = text.substr(0, text.size() - 1);
+    scale = 3600000;
   }
   auto value = ParseInteger(number);
   if (!value || *value < 0) return std::nullopt;
@@ -42,7 +45,8 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
 
 // Applies one setting by its environment-style name; returns an error message or "".
 std::string Apply(Config& config, const std::string& key, const std::string& value) {
-  auto bad = [&](const std::string& why) { return key + "=" + (key == "DATABASE_URL" || key == "SESSION_SECRET" ? std::string("<redacted>") : value) + ": " + why; };
+  const bool secret = key == "DATABASE_URL" || key == "SESSION_SECRET" || key == "SIM_AUTHORIZATION";
+  auto bad = [&](const std::string& why) { return key + "=" + (secret ? std::string("<redacted>") : value) + ": " + why; };
   auto integer_in = [&](long long low, long long high, auto& target) -> std::string {
     auto parsed = ParseInteger(value);
     if (!parsed || *parsed < low || *parsed > high) {
@@ -98,13 +102,55 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
     return "";
   }
   if (key == "MAX_BODY_BYTES") return integer_in(1, 1LL << 32, config.max_body_bytes);
+  if (key == "IO_THREADS") return integer_in(1, 64, config.io_threads);
+  if (key == "MAX_CONNECTIONS") return integer_in(1, 1000000, config.max_connections);
+  if (key == "MAX_MESSAGE_BYTES") return integer_in(1, 1 << 20, config.max_message_bytes);
+  if (key == "MAX_ROWS") return integer_in(1, 100000, config.max_rows);
+  if (key == "SIM_AUTHORIZATION") {
+    if (value.empty()) return bad("must not be empty");
+    config.sim_authorization = value;
+    return "";
+  }
+  if (key == "SESSION_TTL") {
+    std::chrono::milliseconds ttl{};
+    if (auto error = duration(ttl); !error.empty()) return error;
+    if (ttl < std::chrono::seconds(1)) return bad("must be at least 1s");
+    config.session_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
+    return "";
+  }
+  if (key == "COOKIE_SECURE") {
+    if (value != "true" && value != "false") return bad("expected true or false");
+    config.cookie_secure = value == "true";
+    return "";
+  }
+  if (key == "DATABASE_SSLMODE") {
+    for (const char* mode : {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}) {
+      if (value == mode) {
+        config.database_sslmode = value;
+        return "";
+      }
+    }
+    return bad("expected disable, allow, prefer, require, verify-ca or verify-full");
+  }
+  if (key == "DATABASE_SSLROOTCERT") {
+    if (value.empty() || value.find_first_of("&? ") != std::string::npos) return bad("expected a file path");
+    config.database_sslrootcert = value;
+    return "";
+  }
+  if (key == "DATABASE_TCP_TIMEOUT") {
+    if (auto error = duration(config.database_tcp_timeout); !error.empty()) return error;
+    if (config.database_tcp_timeout < std::chrono::seconds(2)) return bad("must be at least 2s");
+    return "";
+  }
   return "unknown setting " + key;
 }
 
-const std::array<std::string, 14> kKeys = {"DATABASE_URL",   "BIND_ADDRESS",     "PORT",           "LOG_LEVEL",
-                                           "SESSION_SECRET", "DB_POOL_SIZE",     "HTTP_THREADS",   "HASH_CONCURRENCY",
-                                           "HASH_QUEUE",     "READ_TIMEOUT",     "WRITE_TIMEOUT",  "MAX_BODY_BYTES",
-                                           "SHUTDOWN_GRACE", "DRAIN_DELAY"};
+const std::array<std::string, 26> kKeys = {
+    "DATABASE_URL",      "BIND_ADDRESS",         "PORT",              "LOG_LEVEL",        "SESSION_SECRET",
+    "DB_POOL_SIZE",      "HTTP_THREADS",         "HASH_CONCURRENCY",  "HASH_QUEUE",       "READ_TIMEOUT",
+    "WRITE_TIMEOUT",     "MAX_BODY_BYTES",       "SHUTDOWN_GRACE",    "DRAIN_DELAY",      "IO_THREADS",
+    "MAX_CONNECTIONS",   "MAX_MESSAGE_BYTES",    "MAX_ROWS",          "SIM_AUTHORIZATION", "SESSION_TTL",
+    "COOKIE_SECURE",     "DATABASE_SSLMODE",     "DATABASE_SSLROOTCERT", "DATABASE_TCP_TIMEOUT"};
 
 std::string ToEnvName(std::string key) {
   for (auto& c : key) c = static_cast<char>(c == '-' ? '_' : std::toupper(static_cast<unsigned char>(c)));
@@ -188,7 +234,10 @@ std::string ConfigUsage() {
          "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 0 (2 x cores, <= pool)\n"
          "  HASH_CONCURRENCY argon2 hashes at once (0: half the cores)   HASH_QUEUE  waiting for one (4)\n"
          "  READ_TIMEOUT, WRITE_TIMEOUT (10s), SHUTDOWN_GRACE (20s), DRAIN_DELAY (0s): 10, 10s, 500ms, 1m\n"
-         "  MAX_BODY_BYTES  default 1048576\n";
+         "  MAX_BODY_BYTES  default 65536          MAX_MESSAGE_BYTES (1024)   MAX_ROWS (1000)\n"
+         "  IO_THREADS (1)  MAX_CONNECTIONS (1024) SIM_AUTHORIZATION (the course's)\n"
+         "  SESSION_TTL (168h)   COOKIE_SECURE true|false (false)\n"
+         "  DATABASE_SSLMODE, DATABASE_SSLROOTCERT (libpq's)   DATABASE_TCP_TIMEOUT (5s)\n";
 }
 
 int EffectiveHttpThreads(const Config& config, unsigned cores) {
@@ -214,16 +263,72 @@ std::optional<unsigned> CoresFromCpuMax(std::string_view cpu_max) {
   return static_cast<unsigned>((quota + period - 1) / period);
 }
 
-std::string RedactDatabaseUrl(const std::string& url) {
+namespace {
+
+// The URL's userinfo password ("user:password@host") as "***".
+std::string RedactUserinfo(const std::string& url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return url;
   const auto authority_start = scheme_end + 3;
-  const auto at = url.find('@', authority_start);
-  const auto slash = url.find('/', authority_start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  const auto authority_end = url.find_first_of("/?", authority_start);
+  const auto at = url.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+  if (at == std::string::npos || at < authority_start) return url;
   const auto colon = url.find(':', authority_start);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+// Every "password=" parameter of the query as "password=***".
+std::string RedactQueryPassword(std::string url) {
+  const auto query = url.find('?');
+  if (query == std::string::npos) return url;
+  for (auto at = url.find("password=", query); at != std::string::npos; at = url.find("password=", at + 1)) {
+    const char before = url[at - 1];
+    if (before != '?' && before != '&') continue;
+    const auto value = at + 9;
+    const auto end = url.find('&', value);
+    url.replace(value, (end == std::string::npos ? url.size() : end) - value, "***");
+  }
+  return url;
+}
+
+// Adds key=value to a libpq URI or key=value conninfo unless it already names key.
+std::string WithParameter(const std::string& conninfo, const std::string& key, const std::string& value) {
+  const bool uri = conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://");
+  if (uri) {
+    const auto query = conninfo.find('?');
+    if (query != std::string::npos) {
+      for (auto at = conninfo.find(key + "=", query); at != std::string::npos; at = conninfo.find(key + "=", at + 1)) {
+        if (conninfo[at - 1] == '?' || conninfo[at - 1] == '&') return conninfo;
+      }
+    }
+    return conninfo + (query == std::string::npos ? "?" : "&") + key + "=" + value;
+  }
+  if (conninfo.find(key + "=") != std::string::npos) return conninfo;
+  return conninfo + (conninfo.empty() ? "" : " ") + key + "=" + value;
+}
+
+}  // namespace
+
+std::string RedactDatabaseUrl(const std::string& url) { return RedactQueryPassword(RedactUserinfo(url)); }
+
+std::string DatabaseConninfo(const Config& config) {
+  std::string conninfo = config.database_url;
+  if (!config.database_sslmode.empty()) conninfo = WithParameter(conninfo, "sslmode", config.database_sslmode);
+  if (!config.database_sslrootcert.empty()) {
+    conninfo = WithParameter(conninfo, "sslrootcert", config.database_sslrootcert);
+  }
+  conninfo = WithParameter(conninfo, "connect_timeout", "2");
+  // Silence on an idle connection is probed after half the timeout, once a second; data
+  // left unacknowledged that long fails the connection (Linux TCP_USER_TIMEOUT).
+  const auto seconds = std::max<long long>(2, config.database_tcp_timeout.count() / 1000);
+  const auto idle = seconds / 2;
+  conninfo = WithParameter(conninfo, "keepalives", "1");
+  conninfo = WithParameter(conninfo, "keepalives_idle", std::to_string(idle));
+  conninfo = WithParameter(conninfo, "keepalives_interval", "1");
+  conninfo = WithParameter(conninfo, "keepalives_count", std::to_string(seconds - idle));
+  conninfo = WithParameter(conninfo, "tcp_user_timeout", std::to_string(config.database_tcp_timeout.count()));
+  return conninfo;
 }
 
 }  // namespace minitwit

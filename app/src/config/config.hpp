@@ -28,7 +28,29 @@ struct Config {
   int hash_queue = 4;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
-  std::uint64_t max_body_bytes = 1024 * 1024;
+  // Enough for any form or JSON body of the app (a tweet is at most max_message_bytes);
+  // a body is held in memory whole, so this times max_connections bounds that memory.
+  std::uint64_t max_body_bytes = 64 * 1024;
+  // Handlers (database calls, argon2) run on http_threads request threads; the sockets
+  // on io_threads that never block, so /healthz and accepting stay quick under any load.
+  int io_threads = 1;
+  // Connections beyond this are closed at once (a flood holds no more memory or fds).
+  int max_connections = 1024;
+  // A tweet longer than this (bytes of UTF-8) is refused with 413; the course's longest is 150.
+  std::size_t max_message_bytes = 1024;
+  // The most rows one ?no= list returns (bounds a response's size).
+  int max_rows = 1000;
+  // The simulator's Authorization header value (a secret: never logged).
+  std::string sim_authorization = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh";
+  // How long a login lasts; and whether its cookie is Secure (users reach the app over TLS).
+  std::chrono::seconds session_ttl{7 * 24 * 3600};
+  bool cookie_secure = false;
+  // The database connection: libpq sslmode and CA file (both left to the URI when empty),
+  // and how long an unanswered connection may stay silent before it counts as lost
+  // (TCP keepalives and tcp_user_timeout), so a vanished database costs seconds, not minutes.
+  std::string database_sslmode;
+  std::string database_sslrootcert;
+  std::chrono::milliseconds database_tcp_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
   // After SIGTERM, keep serving (with /readyz at 503) this long before closing the
   // listener, so load balancers stop routing here first.
@@ -59,7 +81,11 @@ EnvLookup ProcessEnvironment();
 
 std::string ConfigUsage();
 
-// DATABASE_URL with any password replaced by "***", safe to log.
+// DATABASE_URL with its settings for sslmode, sslrootcert, connect_timeout (2 s) and the
+// TCP timeouts added, unless the URL sets them itself: what the app connects with.
+std::string DatabaseConninfo(const Config& config);
+
+// DATABASE_URL with any password (user:password@ or ?password=) replaced by "***", safe to log.
 std::string RedactDatabaseUrl(const std::string& url);
 
 }  // namespace minitwit

@@ -54,9 +54,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string RandomSecret() {
+std::optional<std::string> RandomSecret() {
   std::array<unsigned char, 32> bytes{};
-  RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return std::nullopt;
   return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 

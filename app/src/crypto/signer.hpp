@@ -24,7 +24,8 @@ class Signer {
 
 std::string Base64UrlEncode(std::string_view data);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
-// A random secret for when none is configured.
-std::string RandomSecret();
+// A random secret for when none is configured; nullopt when the system's random
+// generator fails (a predictable secret would let anyone forge sessions).
+std::optional<std::string> RandomSecret();
 
 }  // namespace minitwit

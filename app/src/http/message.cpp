@@ -40,6 +40,14 @@ Response HtmlResponse(int status, std::string body) {
   response.status = status;
   response.content_type = "text/html; charset=utf-8";
   response.body = std::move(body);
+  // The pages load nothing but the app's style sheet and Gravatar images (the contract's
+  // http URL), run no script, and are never framed (clickjacking of follow and logout).
+  response.AddHeader("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' http://www.gravatar.com https://www.gravatar.com; "
+                     "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                     "frame-ancestors 'none'");
+  response.AddHeader("X-Frame-Options", "DENY");  // frame-ancestors for browsers without CSP 2
+  response.AddHeader("Referrer-Policy", "same-origin");
   return response;
 }
 

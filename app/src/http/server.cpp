@@ -1,10 +1,12 @@
 #include "http/server.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -36,8 +38,11 @@ class Session;
 
 // State shared by the listener and its sessions; outlives both (owned by HttpServer).
 struct Shared {
+  explicit Shared(int workers) : request_threads(static_cast<std::size_t>(std::max(1, workers))) {}
   ServerOptions options;
   HttpServer::Handler handler;
+  HttpServer::ImmediateHandler immediate;
+  asio::thread_pool request_threads;
   std::atomic<bool> draining{false};
   std::mutex mutex;
   std::condition_variable sessions_done;
@@ -107,11 +112,26 @@ class Session : public std::enable_shared_from_this<Session> {
                                    std::string(field.value().data(), field.value().size()));
     }
     request.body = std::move(message.body());
+    const bool keep_alive = message.keep_alive();
+    const unsigned version = message.version();
 
-    Response response = shared_.handler(request);
+    if (shared_.immediate) {
+      if (auto response = shared_.immediate(request)) return Respond(std::move(*response), keep_alive, version);
+    }
+    asio::post(shared_.request_threads, [self = shared_from_this(), request = std::move(request), keep_alive,
+                                         version]() mutable {
+      Response response = self->shared_.handler(request);
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), keep_alive, version]() mutable {
+                   self->Respond(std::move(response), keep_alive, version);
+                 });
+    });
+  }
+
+  // On the session's strand, with the handler's answer.
+  void Respond(Response response, bool keep_alive, unsigned version) {
     ++served_;
-    const bool keep_alive = message.keep_alive() && !shared_.draining;
-    Write(std::move(response), keep_alive, message.version());
+    Write(std::move(response), keep_alive && !shared_.draining, version);
   }
 
   void SendError(int status, std::string_view text) {
@@ -178,10 +198,11 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(ServerOptions options, Handler handler)
-      : ioc(std::max(1, options.threads)), acceptor(asio::make_strand(ioc)) {
+  explicit Impl(ServerOptions options, Handler handler, ImmediateHandler immediate)
+      : shared(options.workers), ioc(std::max(1, options.threads)), acceptor(asio::make_strand(ioc)) {
     shared.options = std::move(options);
     shared.handler = std::move(handler);
+    shared.immediate = std::move(immediate);
   }
 
   void Accept() {
@@ -193,6 +214,14 @@ struct HttpServer::Impl {
   }
 
   void Launch(tcp::socket socket) {
+    {
+      std::lock_guard lock(shared.mutex);
+      if (shared.active >= shared.options.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);  // no buffers, no timer: a flood costs an accept each
+        return;
+      }
+    }
     auto session = std::make_shared<Session>(std::move(socket), shared);
     std::list<std::weak_ptr<Session>>::iterator entry;
     {
@@ -219,19 +248,24 @@ struct HttpServer::Impl {
 
   Shared shared;
   asio::io_context ioc;
+  // While draining, the acceptor is closed and every session may be waiting on a request
+  // thread with no I/O pending: without this, run() would return and their answers would
+  // never be written.
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running{ioc.get_executor()};
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   unsigned short bound_port = 0;
   bool stopped = false;
 };
 
-HttpServer::HttpServer(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(ServerOptions options, Handler handler, ImmediateHandler immediate)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(immediate))) {}
 
 HttpServer::~HttpServer() {
   if (!impl_->stopped) {
     impl_->ioc.stop();
     for (auto& thread : impl_->threads) thread.join();
+    impl_->shared.request_threads.join();
   }
 }
 
@@ -286,6 +320,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   }
   impl_->ioc.stop();
   for (auto& thread : impl_->threads) thread.join();
+  impl_->shared.request_threads.join();  // a handler past the grace finishes; its answer is dropped
   impl_->stopped = true;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -17,7 +18,9 @@ namespace minitwit {
 struct ServerOptions {
   std::string bind_address = "0.0.0.0";
   unsigned short port = 5000;
-  int threads = 4;
+  int threads = 1;  // I/O threads: sockets, parsing, writing; they never wait on a handler
+  int workers = 4;  // request threads: the handler runs here and may block
+  int max_connections = 1024;  // beyond this a new connection is closed at once
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
   std::uint64_t max_body_bytes = 1024 * 1024;
@@ -25,13 +28,16 @@ struct ServerOptions {
 };
 
 // Beast HTTP/1.1 server in the advanced_server shape: a listener, one session per
-// connection, keep-alive, timeouts, header and body limits. Every complete request goes
-// to the handler, which runs on an I/O thread and may block (database calls).
+// connection, keep-alive, timeouts, header and body limits, a connection cap. Every
+// complete request goes first to `immediate`, on the I/O thread (it must not block), and
+// unless that answers, to the handler on a request thread, which may block (database
+// calls, argon2): a slow handler never delays accepting, timers or immediate answers.
 class HttpServer {
  public:
   using Handler = std::function<Response(const Request&)>;
+  using ImmediateHandler = std::function<std::optional<Response>(const Request&)>;
 
-  HttpServer(ServerOptions options, Handler handler);
+  HttpServer(ServerOptions options, Handler handler, ImmediateHandler immediate = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

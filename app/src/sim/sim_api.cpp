@@ -1,5 +1,8 @@
 #include "sim/sim_api.hpp"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -13,9 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kSimulatorAuthorization = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh";
 constexpr int kDefaultLimit = 100;
-constexpr int kMaxLimit = 100000;
 
 std::string Dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -23,18 +24,6 @@ Response Forbidden() { return JsonError(403, "You are not authorized to use this
 Response UnknownUser() { return JsonError(404, "User not found"); }
 Response Busy() {
   return JsonError(503, "Too many registrations at once, try again shortly").AddHeader("Retry-After", "1");
-}
-
-// ?no=N: the number of rows; a missing, non-integer or negative value means the default.
-int Limit(const Request& request) {
-  const auto query = ParseFormEncoded(request.query);
-  const auto it = query.find("no");
-  if (it == query.end()) return kDefaultLimit;
-  long long value = 0;
-  const auto& text = it->second;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return kDefaultLimit;
-  return static_cast<int>(std::min<long long>(value, kMaxLimit));
 }
 
 // [{"content": ..., "pub_date": N, "user": ...}], written straight into one string: the
@@ -61,12 +50,31 @@ std::string MessagesJson(const std::vector<Message>& messages) {
 
 }  // namespace
 
-Response ServiceUnavailableJson() { return JsonError(503, "The database is unavailable, try again shortly"); }
+Response ServiceUnavailableJson() {
+  return JsonError(503, "The database is unavailable, try again shortly").AddHeader("Retry-After", "1");
+}
 
-SimApi::SimApi(Repository& repository, const PasswordHasher& hasher, Clock clock)
-    : repository_(repository), hasher_(hasher), clock_(std::move(clock)) {}
+SimApi::SimApi(Repository& repository, const PasswordHasher& hasher, Clock clock, SimOptions options)
+    : repository_(repository), hasher_(hasher), clock_(std::move(clock)), options_(std::move(options)) {}
 
-bool SimApi::Authorized(const Request& request) { return request.Header("authorization") == kSimulatorAuthorization; }
+bool SimApi::Authorized(const Request& request) const {
+  const auto given = request.Header("authorization");
+  const auto& expected = options_.authorization;
+  return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+// ?no=N: the number of rows, at most max_rows; a missing, non-integer or negative value
+// means the default.
+int SimApi::Limit(const Request& request) const {
+  const auto query = ParseFormEncoded(request.query);
+  const auto it = query.find("no");
+  if (it == query.end()) return std::min(kDefaultLimit, options_.max_rows);
+  long long value = 0;
+  const auto& text = it->second;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::min(kDefaultLimit, options_.max_rows);
+  return static_cast<int>(std::min<long long>(value, options_.max_rows));
+}
 
 void SimApi::AddRoutes(Router& router) {
   const auto style = ErrorStyle::kJson;
@@ -141,6 +149,10 @@ Response SimApi::PostMessage(const Request& request, const std::string& username
     const auto content = StringField(body.value, "content", wrong_type);
     if (wrong_type) return JsonError(400, "content must be a string");
     if (!content) return JsonError(400, "You have to give the message content");
+    if (content->size() > options_.max_message_bytes) {
+      return JsonError(413, "The message is too long (at most " + std::to_string(options_.max_message_bytes) +
+                                " bytes of UTF-8)");
+    }
     if (!repository_.AddMessage(user.id, *content, clock_()).ok()) return ServiceUnavailableJson();
     return EmptyResponse(204);
   });

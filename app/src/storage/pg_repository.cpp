@@ -34,6 +34,15 @@ void PrepareStatements(pqxx::connection& c) {
             "CROSS JOIN LATERAL (SELECT message_id, author_id, text, pub_date FROM messages "
             "WHERE author_id = a.author_id AND NOT flagged ORDER BY message_id DESC LIMIT $2) m "
             "JOIN users u ON u.user_id = m.author_id ORDER BY m.message_id DESC LIMIT $2");
+  // Expired sessions of the user go when they log in again: the table stays as small as
+  // the live sessions, without a sweeper.
+  c.prepare("create_session",
+            "WITH expired AS (DELETE FROM sessions WHERE user_id = $2 AND expires_at <= $4) "
+            "INSERT INTO sessions (session_id, user_id, expires_at) VALUES ($1, $2, $3)");
+  c.prepare("user_by_session",
+            "SELECT u.user_id, u.username, u.email, u.pw_hash FROM sessions s JOIN users u ON u.user_id = s.user_id "
+            "WHERE s.session_id = $1 AND s.expires_at > $2");
+  c.prepare("delete_session", "DELETE FROM sessions WHERE session_id = $1");
   c.prepare("follow", "INSERT INTO followers (who_id, whom_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
   c.prepare("unfollow", "DELETE FROM followers WHERE who_id = $1 AND whom_id = $2");
   c.prepare("is_following", "SELECT 1 FROM followers WHERE who_id = $1 AND whom_id = $2");
@@ -203,6 +212,30 @@ StoreResult<std::vector<std::string>> PgRepository::Following(std::int64_t who_i
     std::vector<std::string> names;
     for (const auto& row : tx.exec_prepared("following", who_id, limit)) names.push_back(row[0].as<std::string>());
     return names;
+  });
+}
+
+StoreResult<Unit> PgRepository::CreateSession(const std::string& id, std::int64_t user_id, std::int64_t now,
+                                          std::int64_t expires_at) {
+  return Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("create_session", id, user_id, expires_at, now);
+    return Unit{};
+  });
+}
+
+StoreResult<std::optional<User>> PgRepository::FindUserBySession(const std::string& id, std::int64_t now) {
+  return Run<std::optional<User>>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return ToUser(tx.exec_prepared("user_by_session", id, now));
+  });
+}
+
+StoreResult<Unit> PgRepository::DeleteSession(const std::string& id) {
+  return Run<Unit>([&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("delete_session", id);
+    return Unit{};
   });
 }
 

@@ -38,6 +38,10 @@ class PgRepository : public Repository {
   StoreResult<Unit> Unfollow(std::int64_t who_id, std::int64_t whom_id) override;
   StoreResult<bool> IsFollowing(std::int64_t who_id, std::int64_t whom_id) override;
   StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) override;
+  StoreResult<Unit> CreateSession(const std::string& id, std::int64_t user_id, std::int64_t now,
+                                  std::int64_t expires_at) override;
+  StoreResult<std::optional<User>> FindUserBySession(const std::string& id, std::int64_t now) override;
+  StoreResult<Unit> DeleteSession(const std::string& id) override;
   PoolStats Pool() const override;
   TimelineCacheStats TimelineCache() const override;
 

@@ -81,6 +81,14 @@ class Repository {
   // Usernames that the user follows.
   virtual StoreResult<std::vector<std::string>> Following(std::int64_t who_id, int limit) = 0;
 
+  // Login sessions, one per login under a random id. The user whose session `id` is live
+  // at Unix time `now`, or nullopt (unknown, expired, revoked by logout or by a change of
+  // the user's password, which the schema enforces with a trigger).
+  virtual StoreResult<Unit> CreateSession(const std::string& id, std::int64_t user_id, std::int64_t now,
+                                          std::int64_t expires_at) = 0;
+  virtual StoreResult<std::optional<User>> FindUserBySession(const std::string& id, std::int64_t now) = 0;
+  virtual StoreResult<Unit> DeleteSession(const std::string& id) = 0;
+
   virtual PoolStats Pool() const = 0;
   // An implementation without a cache answers every read from its store.
   virtual TimelineCacheStats TimelineCache() const { return {}; }

@@ -1,14 +1,21 @@
 #include "web/session_cookie.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace minitwit {
 namespace {
 constexpr std::string_view kSessionName = "session";
 constexpr std::string_view kFlashName = "flash";
-constexpr std::string_view kAttributes = "; Path=/; HttpOnly; SameSite=Lax";
 }  // namespace
+
+std::optional<std::string> NewSessionId() { return RandomSecret(); }
+
+std::string SessionCookies::Attributes(std::string_view same_site) const {
+  std::string out = "; Path=/; HttpOnly; SameSite=";
+  out += same_site;
+  if (options_.secure) out += "; Secure";
+  return out;
+}
 
 std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
@@ -22,23 +29,21 @@ std::optional<std::string> CookieValue(std::string_view header, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::int64_t> SessionCookies::UserId(const Request& request) const {
+std::optional<std::string> SessionCookies::SessionId(const Request& request) const {
   const auto token = CookieValue(request.Header("cookie"), kSessionName);
   if (!token) return std::nullopt;
-  const auto payload = signer_.Verify(kSessionName, *token);
-  if (!payload) return std::nullopt;
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(payload->data(), payload->data() + payload->size(), id);
-  if (ec != std::errc() || ptr != payload->data() + payload->size()) return std::nullopt;
-  return id;
+  auto payload = signer_.Verify(kSessionName, *token);
+  if (!payload || payload->empty()) return std::nullopt;
+  return payload;
 }
 
-std::string SessionCookies::LoginCookie(std::int64_t user_id) const {
-  return std::string(kSessionName) + "=" + signer_.Sign(kSessionName, std::to_string(user_id)) + std::string(kAttributes);
+std::string SessionCookies::LoginCookie(const std::string& session_id) const {
+  return std::string(kSessionName) + "=" + signer_.Sign(kSessionName, session_id) + Attributes("Strict") +
+         "; Max-Age=" + std::to_string(options_.session_ttl.count());
 }
 
-std::string SessionCookies::LogoutCookie() {
-  return std::string(kSessionName) + "=" + std::string(kAttributes) + "; Max-Age=0";
+std::string SessionCookies::LogoutCookie() const {
+  return std::string(kSessionName) + "=" + Attributes("Strict") + "; Max-Age=0";
 }
 
 std::vector<std::string> SessionCookies::Flashes(const Request& request) const {
@@ -57,11 +62,9 @@ std::vector<std::string> SessionCookies::Flashes(const Request& request) const {
 
 std::string SessionCookies::FlashCookie(const std::vector<std::string>& flashes) const {
   const auto payload = nlohmann::json(flashes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return std::string(kFlashName) + "=" + signer_.Sign(kFlashName, payload) + std::string(kAttributes);
+  return std::string(kFlashName) + "=" + signer_.Sign(kFlashName, payload) + Attributes("Lax");
 }
 
-std::string SessionCookies::ClearFlashCookie() {
-  return std::string(kFlashName) + "=" + std::string(kAttributes) + "; Max-Age=0";
-}
+std::string SessionCookies::ClearFlashCookie() const { return std::string(kFlashName) + "=" + Attributes("Lax") + "; Max-Age=0"; }
 
 }  // namespace minitwit

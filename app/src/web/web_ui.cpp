@@ -14,6 +14,13 @@ Response Busy() {
   return HtmlResponse(503, RenderError(503, "Service Unavailable", "Too many sign-ins at once, try again shortly."))
       .AddHeader("Retry-After", "1");
 }
+Response CrossSite() {
+  return HtmlResponse(403, RenderError(403, "Forbidden", "This request came from another site; it was not carried out."));
+}
+Response TooLong(std::size_t limit) {
+  return HtmlResponse(413, RenderError(413, "Content Too Large",
+                                       "The message is too long (at most " + std::to_string(limit) + " bytes)."));
+}
 Response BadForm() {
   return HtmlResponse(400, RenderError(400, "Bad Request", "The form is not valid UTF-8 text (or contains NUL)."));
 }
@@ -21,21 +28,45 @@ Response BadForm() {
 }  // namespace
 
 Response ServiceUnavailableHtml() {
-  return HtmlResponse(503, RenderError(503, "Service Unavailable", "The database is unavailable, try again shortly."));
+  return HtmlResponse(503, RenderError(503, "Service Unavailable", "The database is unavailable, try again shortly."))
+      .AddHeader("Retry-After", "1");
 }
 
-WebUi::WebUi(Repository& repository, const PasswordHasher& hasher, const SessionCookies& cookies, Clock clock)
-    : repository_(repository), hasher_(hasher), cookies_(cookies), clock_(std::move(clock)) {}
+bool IsCrossSite(const Request& request) {
+  const auto fetch_site = request.Header("sec-fetch-site");
+  if (fetch_site == "cross-site" || fetch_site == "same-site") return true;
+  const auto origin = request.Header("origin");
+  if (origin.empty()) return false;
+  // "scheme://host[:port]"; "null" (a sandboxed or privacy-sensitive context) is foreign.
+  const auto scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return true;
+  return origin.substr(scheme_end + 3) != request.Header("host");
+}
+
+WebUi::WebUi(Repository& repository, const PasswordHasher& hasher, const SessionCookies& cookies, Clock clock,
+             std::size_t max_message_bytes)
+    : repository_(repository),
+      hasher_(hasher),
+      cookies_(cookies),
+      clock_(std::move(clock)),
+      max_message_bytes_(max_message_bytes) {}
 
 void WebUi::AddRoutes(Router& router) {
   const auto style = ErrorStyle::kHtml;
+  // Every route that changes state (the contract makes follow, unfollow and logout GETs).
+  const auto same_site = [](RouteHandler handler) -> RouteHandler {
+    return [handler = std::move(handler)](const Request& r, const RouteParams& p) {
+      return IsCrossSite(r) ? CrossSite() : handler(r, p);
+    };
+  };
   router.Add("GET", "/", [this](const Request& r, const RouteParams&) { return Timeline(r); }, style);
   router.Add("GET", "/public", [this](const Request& r, const RouteParams&) { return PublicTimeline(r); }, style);
   router.Add("GET", "/login", [this](const Request& r, const RouteParams&) { return LoginPage(r); }, style);
-  router.Add("POST", "/login", [this](const Request& r, const RouteParams&) { return Login(r); }, style);
+  router.Add("POST", "/login", same_site([this](const Request& r, const RouteParams&) { return Login(r); }), style);
   router.Add("GET", "/register", [this](const Request& r, const RouteParams&) { return RegisterPage(r); }, style);
-  router.Add("GET", "/logout", [this](const Request& r, const RouteParams&) { return Logout(r); }, style);
-  router.Add("POST", "/add_message", [this](const Request& r, const RouteParams&) { return AddMessage(r); }, style);
+  router.Add("GET", "/logout", same_site([this](const Request& r, const RouteParams&) { return Logout(r); }), style);
+  router.Add("POST", "/add_message",
+             same_site([this](const Request& r, const RouteParams&) { return AddMessage(r); }), style);
   router.Add(
       "GET", "/static/style.css",
       [](const Request&, const RouteParams&) {
@@ -49,16 +80,18 @@ void WebUi::AddRoutes(Router& router) {
   router.Add("GET", "/<username>",
              [this](const Request& r, const RouteParams& p) { return UserTimeline(r, p.at("username")); }, style);
   router.Add("GET", "/<username>/follow",
-             [this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), true); }, style);
-  router.Add("GET", "/<username>/unfollow",
-             [this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), false); },
+             same_site([this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), true); }),
              style);
+  router.Add(
+      "GET", "/<username>/unfollow",
+      same_site([this](const Request& r, const RouteParams& p) { return ChangeFollow(r, p.at("username"), false); }),
+      style);
 }
 
 WebUi::Viewer WebUi::CurrentUser(const Request& request) {
-  const auto id = cookies_.UserId(request);
+  const auto id = cookies_.SessionId(request);
   if (!id) return {};
-  const auto user = repository_.FindUserById(*id);
+  const auto user = repository_.FindUserBySession(*id, clock_());
   if (!user.ok()) return {false, std::nullopt};
   return {true, user.value};
 }
@@ -67,7 +100,7 @@ Response WebUi::Page(const Request& request, const std::optional<User>& user,
                      const std::function<std::string(const PageContext&)>& render) {
   PageContext context{user, cookies_.Flashes(request)};
   Response response = HtmlResponse(200, render(context));
-  if (!context.flashes.empty()) response.AddHeader("Set-Cookie", SessionCookies::ClearFlashCookie());
+  if (!context.flashes.empty()) response.AddHeader("Set-Cookie", cookies_.ClearFlashCookie());
   return response;
 }
 
@@ -141,6 +174,7 @@ Response WebUi::AddMessage(const Request& request) {
   if (!form) return BadForm();
   const auto text = form->find("text");
   if (text == form->end() || text->second.empty()) return Redirect("/");
+  if (text->second.size() > max_message_bytes_) return TooLong(max_message_bytes_);
   if (!repository_.AddMessage(viewer.user->id, text->second, clock_()).ok()) return ServiceUnavailableHtml();
   return WithFlash(request, Redirect("/"), "Your message was recorded");
 }
@@ -171,8 +205,14 @@ Response WebUi::Login(const Request& request) {
   if (!error.empty()) {
     return Page(request, std::nullopt, [&](const PageContext& c) { return RenderLogin(c, error, username); });
   }
+  const auto session = NewSessionId();
+  if (!session) return HtmlResponse(500, RenderError(500, "Internal Server Error", "No random session id"));
+  const auto now = clock_();
+  if (!repository_.CreateSession(*session, user.value->id, now, now + cookies_.session_ttl().count()).ok()) {
+    return ServiceUnavailableHtml();
+  }
   Response response = WithFlash(request, Redirect("/"), "You were logged in");
-  response.AddHeader("Set-Cookie", cookies_.LoginCookie(user.value->id));
+  response.AddHeader("Set-Cookie", cookies_.LoginCookie(*session));
   return response;
 }
 
@@ -183,6 +223,7 @@ Response WebUi::RegisterPage(const Request& request) {
 }
 
 Response WebUi::Register(const Request& request) {
+  if (IsCrossSite(request)) return CrossSite();
   const auto viewer = CurrentUser(request);
   if (viewer.user) return Redirect("/");
   // Invalid UTF-8 or NUL is refused whole, so nothing undecodable is stored or echoed
@@ -214,8 +255,12 @@ Response WebUi::Register(const Request& request) {
 }
 
 Response WebUi::Logout(const Request& request) {
+  // Revoked on the server: a copy of the cookie (another tab, a stolen one) ends too.
+  if (const auto session = cookies_.SessionId(request)) {
+    if (!repository_.DeleteSession(*session).ok()) return ServiceUnavailableHtml();
+  }
   Response response = WithFlash(request, Redirect("/public"), "You were logged out");
-  response.AddHeader("Set-Cookie", SessionCookies::LogoutCookie());
+  response.AddHeader("Set-Cookie", cookies_.LogoutCookie());
   return response;
 }
 

@@ -12,7 +12,9 @@ namespace minitwit {
 // The server-rendered UI (MINITWIT.md, "Web UI").
 class WebUi {
  public:
-  WebUi(Repository& repository, const PasswordHasher& hasher, const SessionCookies& cookies, Clock clock);
+  // max_message_bytes bounds a posted message as the API does.
+  WebUi(Repository& repository, const PasswordHasher& hasher, const SessionCookies& cookies, Clock clock,
+        std::size_t max_message_bytes = 1024);
 
   // Adds every UI route except POST /register, which the service shares with the API.
   void AddRoutes(Router& router);
@@ -44,8 +46,18 @@ class WebUi {
   const PasswordHasher& hasher_;
   const SessionCookies& cookies_;
   Clock clock_;
+  std::size_t max_message_bytes_;
 };
 
+// 503 with Retry-After: the database did not answer.
 Response ServiceUnavailableHtml();
+
+// Whether a browser says that another site started this request: Sec-Fetch-Site is
+// "cross-site" or "same-site" (a sibling subdomain is another party too), or an Origin
+// names another host than the request's Host. A client that sends neither header (the
+// course's tests, curl, old browsers) is not refused: the contract has them post the forms
+// and follow the links without tokens; SameSite=Strict on the session cookie covers the
+// browsers that send no Sec-Fetch-Site.
+bool IsCrossSite(const Request& request);
 
 }  // namespace minitwit

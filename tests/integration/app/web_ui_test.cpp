@@ -210,6 +210,62 @@ TEST_F(WebUiIT, CookiesAreSignedAndHttpOnly) {
   EXPECT_EQ(forged.Header("Location"), "/public");
 }
 
+// A session lives on the server: logout, a password change (here by SQL, as an operator
+// would) and the end of SESSION_TTL each end it, whoever holds a copy of the cookie.
+TEST_F(WebUiIT, SessionsEndWithLogoutAndPasswordChange) {
+  Browser browser(app_->port());
+  Register(browser, "foo", "default");
+  const auto login = [&] {
+    const auto result = Http(app_->port(), "POST", "/login", "username=foo&password=default",
+                             {{"Content-Type", "application/x-www-form-urlencoded"}});
+    for (const auto& cookie : result.SetCookies()) {
+      if (cookie.starts_with("session=")) return cookie.substr(0, cookie.find(';'));
+    }
+    return std::string();
+  };
+  const auto logged_in = [&](const std::string& cookie) {
+    return Http(app_->port(), "GET", "/", "", {{"Cookie", cookie}}).status == 200;
+  };
+  const auto first = login();
+  const auto second = login();
+  ASSERT_FALSE(first.empty());
+  EXPECT_NE(first, second) << "every login must get a session of its own";
+  EXPECT_TRUE(logged_in(first));
+  EXPECT_EQ(Http(app_->port(), "GET", "/logout", "", {{"Cookie", first}}).status, 302);
+  EXPECT_FALSE(logged_in(first)) << "logout did not revoke the session";
+  EXPECT_TRUE(logged_in(second));
+  database_->Scalar("UPDATE users SET pw_hash = 'changed' WHERE username = 'foo'");
+  EXPECT_FALSE(logged_in(second)) << "a password change did not revoke the session";
+}
+
+// A page of another site cannot make a logged-in user's browser follow, post or log
+// out; the contract's direct requests (no Origin, no Sec-Fetch-Site) still work.
+TEST_F(WebUiIT, ForgedCrossSiteRequestsAreRefused) {
+  Browser browser(app_->port());
+  Register(browser, "foo", "default");
+  Register(browser, "bar", "default");
+  const auto login = Http(app_->port(), "POST", "/login", "username=foo&password=default",
+                          {{"Content-Type", "application/x-www-form-urlencoded"}});
+  std::string session;
+  for (const auto& cookie : login.SetCookies()) {
+    if (cookie.starts_with("session=")) session = cookie.substr(0, cookie.find(';'));
+  }
+  const Headers forged = {{"Cookie", session}, {"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"},
+                          {"Content-Type", "application/x-www-form-urlencoded"}};
+  EXPECT_EQ(Http(app_->port(), "GET", "/bar/follow", "", forged).status, 403);
+  EXPECT_EQ(Http(app_->port(), "POST", "/add_message", "text=forged", forged).status, 403);
+  EXPECT_EQ(Http(app_->port(), "GET", "/logout", "", forged).status, 403);
+  EXPECT_EQ(database_->Scalar("SELECT count(*) FROM followers"), "0");
+  EXPECT_EQ(database_->Scalar("SELECT count(*) FROM messages"), "0");
+  // The harness sends "Host: 127.0.0.1"; a browser's Origin names the same host.
+  const Headers own_page = {{"Cookie", session}, {"Sec-Fetch-Site", "same-origin"}, {"Origin", "http://127.0.0.1"},
+                            {"Content-Type", "application/x-www-form-urlencoded"}};
+  EXPECT_EQ(Http(app_->port(), "GET", "/bar/follow", "", own_page).status, 302);
+  EXPECT_EQ(Http(app_->port(), "POST", "/add_message", "text=mine", own_page).status, 302);
+  EXPECT_EQ(database_->Scalar("SELECT count(*) FROM followers"), "1");
+  EXPECT_EQ(database_->Scalar("SELECT count(*) FROM messages"), "1");
+}
+
 TEST_F(WebUiIT, StaticStylesheetIsServed) {
   const auto css = Http(app_->port(), "GET", "/static/style.css");
   EXPECT_EQ(css.status, 200);

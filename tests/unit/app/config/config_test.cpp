@@ -24,7 +24,60 @@ TEST(ConfigTest, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(result.config->bind_address, "0.0.0.0");
   EXPECT_EQ(result.config->log_level, "info");
   EXPECT_EQ(result.config->db_pool_size, 10);
-  EXPECT_EQ(result.config->max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(result.config->max_body_bytes, 64u * 1024u);
+  EXPECT_EQ(result.config->max_message_bytes, 1024u);
+  EXPECT_EQ(result.config->max_rows, 1000);
+  EXPECT_EQ(result.config->sim_authorization, "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh");
+  EXPECT_EQ(result.config->session_ttl, std::chrono::hours(24 * 7));
+  EXPECT_FALSE(result.config->cookie_secure);
+}
+
+TEST(ConfigTest, SecuritySettingsFromTheEnvironment) {
+  const auto result = LoadConfig({}, Env({{"SIM_AUTHORIZATION", "Basic b3RoZXI6c2VjcmV0"},
+                                          {"MAX_MESSAGE_BYTES", "280"},
+                                          {"MAX_ROWS", "500"},
+                                          {"MAX_CONNECTIONS", "64"},
+                                          {"IO_THREADS", "2"},
+                                          {"SESSION_TTL", "12h"},
+                                          {"COOKIE_SECURE", "true"},
+                                          {"DATABASE_SSLMODE", "verify-full"},
+                                          {"DATABASE_SSLROOTCERT", "/etc/minitwit/db-ca.crt"},
+                                          {"DATABASE_TCP_TIMEOUT", "8s"}}));
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->sim_authorization, "Basic b3RoZXI6c2VjcmV0");
+  EXPECT_EQ(result.config->max_message_bytes, 280u);
+  EXPECT_EQ(result.config->max_rows, 500);
+  EXPECT_EQ(result.config->max_connections, 64);
+  EXPECT_EQ(result.config->io_threads, 2);
+  EXPECT_EQ(result.config->session_ttl, std::chrono::hours(12));
+  EXPECT_TRUE(result.config->cookie_secure);
+  EXPECT_EQ(DatabaseConninfo(*result.config).find("postgresql://postgres@127.0.0.1:5432/minitwit?sslmode=verify-full&"
+                                                  "sslrootcert=/etc/minitwit/db-ca.crt&"),
+            0u)
+      << DatabaseConninfo(*result.config);
+  const auto rejected = LoadConfig({}, Env({{"SIM_AUTHORIZATION", ""}, {"LOG_LEVEL", "debug"}}));
+  EXPECT_FALSE(rejected.config);
+  for (const auto& [key, value] : std::map<std::string, std::string>{
+           {"DATABASE_SSLMODE", "maybe"}, {"COOKIE_SECURE", "yes"}, {"MAX_MESSAGE_BYTES", "0"}, {"MAX_ROWS", "0"}}) {
+    EXPECT_FALSE(LoadConfig({}, Env({{key, value}})).config) << key;
+  }
+}
+
+// Without keepalives or a user timeout, a database that vanishes without a reset (a
+// dropped route, a dead node) held requests for the kernel's retransmission time.
+TEST(ConfigTest, DatabaseConninfoBoundsASilentNetwork) {
+  Config config;
+  config.database_url = "postgresql://u@db/minitwit";
+  EXPECT_EQ(DatabaseConninfo(config),
+            "postgresql://u@db/minitwit?connect_timeout=2&keepalives=1&keepalives_idle=2&keepalives_interval=1&"
+            "keepalives_count=3&tcp_user_timeout=5000");
+  config.database_url = "postgresql://u@db/minitwit?sslmode=require&keepalives_idle=30";
+  config.database_sslmode = "disable";
+  const auto kept = DatabaseConninfo(config);
+  EXPECT_NE(kept.find("sslmode=require"), std::string::npos) << "the URL's own choice wins";
+  EXPECT_EQ(kept.find("sslmode=disable"), std::string::npos);
+  EXPECT_EQ(kept.find("keepalives_idle=2"), std::string::npos);
+  EXPECT_NE(kept.find("tcp_user_timeout=5000"), std::string::npos);
 }
 
 TEST(ConfigTest, EnvironmentOverridesFile) {
@@ -101,6 +154,9 @@ TEST(ConfigTest, SecretsAreNotEchoedInErrors) {
   const auto result = LoadConfig({}, Env({{"DATABASE_URL", "mysql://u:hunter2@x/db"}}));
   ASSERT_FALSE(result.config);
   EXPECT_EQ(result.error.find("hunter2"), std::string::npos);
+  const auto auth = LoadConfig({}, Env({{"SIM_AUTHORIZATION", ""}}));
+  ASSERT_FALSE(auth.config);
+  EXPECT_NE(auth.error.find("<redacted>"), std::string::npos) << auth.error;
 }
 
 TEST(ConfigTest, MissingOrBrokenFileIsAnError) {
@@ -122,6 +178,12 @@ TEST(ConfigTest, UnknownArgumentIsAnError) {
 TEST(ConfigTest, RedactsPasswordInDatabaseUrl) {
   EXPECT_EQ(RedactDatabaseUrl("postgresql://user:pw@host:5432/db"), "postgresql://user:***@host:5432/db");
   EXPECT_EQ(RedactDatabaseUrl("postgresql://user@host/db"), "postgresql://user@host/db");
+  // libpq also takes the password as a query parameter; it was logged as it stood.
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://user@host/db?password=pw&sslmode=require"),
+            "postgresql://user@host/db?password=***&sslmode=require");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://host/db?sslmode=require&password=p%40w"),
+            "postgresql://host/db?sslmode=require&password=***");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://u:pw@host/db?password=pw"), "postgresql://u:***@host/db?password=***");
 }
 
 }  // namespace

@@ -9,11 +9,21 @@
 namespace minitwit {
 namespace {
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+constexpr const char* kForm = "application/x-www-form-urlencoded";
+
+ServiceOptions Options() {
+  ServiceOptions options;
+  options.session_secret = "0123456789abcdef-secret";
+  return options;
+}
+
 class MinitwitServiceTest : public ::testing::Test {
  protected:
   Response Send(const std::string& method, const std::string& target, std::string body = "",
-                std::string content_type = "application/json", std::string cookie = "") {
+                std::string content_type = "application/json", std::string cookie = "", Headers extra = {}) {
     Request request;
+    for (auto& header : extra) request.headers.push_back(std::move(header));
     request.method = method;
     request.SetTarget(target);
     request.body = std::move(body);
@@ -37,11 +47,26 @@ class MinitwitServiceTest : public ::testing::Test {
     }
     return "";
   }
+  // Registers `name` (password "pw") and logs in; returns the session cookie ("session=...").
+  std::string LogIn(const std::string& name, Headers extra = {}) {
+    Send("POST", "/register", "username=" + name + "&email=a%40b&password=pw&password2=pw", kForm);
+    const auto response = Send("POST", "/login", "username=" + name + "&password=pw", kForm, "", std::move(extra));
+    const auto jar = Cookies(response);
+    const auto at = jar.find("session=");
+    if (response.status != 302 || at == std::string::npos) return "";
+    return jar.substr(at, jar.find(';', at) - at);
+  }
+  static std::string SetCookie(const Response& response, const std::string& name) {
+    for (const auto& [header, value] : response.headers) {
+      if (header == "Set-Cookie" && value.starts_with(name + "=")) return value;
+    }
+    return "";
+  }
   long long Latest() { return nlohmann::json::parse(Send("GET", "/latest").body)["latest"].get<long long>(); }
 
   MemoryRepository repository_;
   PasswordHasher hasher_{Argon2Params{1, 1024, 1}};
-  MinitwitService service_{repository_, hasher_, "0123456789abcdef-secret", [] { return std::int64_t{0}; }};
+  MinitwitService service_{repository_, hasher_, Options(), [] { return std::int64_t{0}; }};
 };
 
 TEST_F(MinitwitServiceTest, LatestIsRecordedBeforeValidationAndNonIntegersIgnored) {
@@ -72,13 +97,21 @@ TEST_F(MinitwitServiceTest, FixedRoutesWinOverUsernames) {
   EXPECT_EQ(Send("GET", "/nobody").status, 404);
 }
 
-TEST_F(MinitwitServiceTest, ReadyzFollowsMigrationsDatabaseAndDraining) {
+// A database outage is shared by every replica: were /readyz to fail with it, every
+// replica would leave the Service at once and clients would get connection refused
+// instead of the app's 503 with Retry-After (app/README.md, "Probes").
+TEST_F(MinitwitServiceTest, ReadyzFollowsMigrationsAndDrainingButNotASharedDatabaseOutage) {
   EXPECT_EQ(Send("GET", "/readyz").status, 503);
   service_.SetMigrated(true);
   EXPECT_EQ(Send("GET", "/readyz").status, 200);
   repository_.set_available(false);
-  EXPECT_EQ(Send("GET", "/readyz").status, 503);
-  EXPECT_EQ(Send("GET", "/public").status, 503);
+  EXPECT_EQ(Send("GET", "/readyz").status, 200);
+  for (const std::string target : {"/public", "/msgs", "/latest"}) {
+    SCOPED_TRACE(target);
+    const auto response = Send("GET", target);
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(Header(response, "Retry-After"), "1");
+  }
   repository_.set_available(true);
   EXPECT_EQ(Send("GET", "/readyz").status, 200);
   service_.SetDraining();
@@ -156,6 +189,75 @@ TEST_F(MinitwitServiceTest, TextThatIsNotUtf8NeverReachesTheRepository) {
   EXPECT_EQ(Send("POST", "/login", "username=alice&password=%FF", form).status, 400);
   EXPECT_EQ(repository_.FindUserByName("alice").value->username, "alice");
   EXPECT_EQ(Send("GET", "/msgs").body, "[]");
+}
+
+TEST_F(MinitwitServiceTest, HtmlResponsesCarrySecurityHeaders) {
+  for (const std::string target : {"/public", "/login", "/nobody", "/%FF"}) {
+    SCOPED_TRACE(target);
+    const auto response = Send("GET", target, "", "");
+    EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
+    const auto policy = Header(response, "Content-Security-Policy");
+    EXPECT_NE(policy.find("default-src 'self'"), std::string::npos) << policy;
+    EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos) << policy;
+    EXPECT_EQ(Header(response, "X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(Header(response, "X-Frame-Options"), "DENY");
+  }
+  EXPECT_EQ(Header(Send("GET", "/msgs"), "X-Content-Type-Options"), "nosniff");
+}
+
+// Each login is a session of its own (a fresh cookie), SameSite=Strict, and logout
+// revokes it on the server: a copy of the cookie kept from before is worth nothing.
+TEST_F(MinitwitServiceTest, SessionsAreFreshPerLoginAndRevokedByLogout) {
+  const auto first = LogIn("alice");
+  ASSERT_FALSE(first.empty());
+  const auto login = Send("POST", "/login", "username=alice&password=pw", kForm);
+  const auto second_set = SetCookie(login, "session");
+  EXPECT_NE(second_set.find("SameSite=Strict"), std::string::npos) << second_set;
+  EXPECT_NE(second_set.find("Max-Age="), std::string::npos) << second_set;
+  const auto second = second_set.substr(0, second_set.find(';'));
+  EXPECT_NE(first, second);
+  EXPECT_NE(Send("GET", "/alice", "", "", first).body.find("This is you!"), std::string::npos);
+
+  EXPECT_EQ(Send("GET", "/logout", "", "", first).status, 302);
+  EXPECT_EQ(Send("GET", "/", "", "", first).status, 302) << "a logged-out session still works";
+  EXPECT_EQ(Send("POST", "/add_message", "text=replayed", kForm, first).status, 401);
+  EXPECT_NE(Send("GET", "/alice", "", "", second).body.find("This is you!"), std::string::npos)
+      << "logout ended another login's session";
+}
+
+// Browsers say where a request comes from (Sec-Fetch-Site, Origin); a state change
+// that another site started is refused. Clients that say nothing (the course's tests,
+// curl) keep working, as the contract needs.
+TEST_F(MinitwitServiceTest, CrossSiteStateChangesAreRefused) {
+  const auto session = LogIn("alice");
+  LogIn("bob");
+  const Headers cross_site = {{"sec-fetch-site", "cross-site"}, {"host", "minitwit.example"}};
+  const Headers foreign_origin = {{"origin", "https://evil.example"}, {"host", "minitwit.example"}};
+  for (const auto& forged : {cross_site, foreign_origin}) {
+    SCOPED_TRACE(forged.front().first);
+    EXPECT_EQ(Send("GET", "/bob/follow", "", "", session, forged).status, 403);
+    EXPECT_EQ(Send("GET", "/bob/unfollow", "", "", session, forged).status, 403);
+    EXPECT_EQ(Send("POST", "/add_message", "text=forged", kForm, session, forged).status, 403);
+    EXPECT_EQ(Send("GET", "/logout", "", "", session, forged).status, 403);
+    EXPECT_EQ(Send("POST", "/login", "username=bob&password=pw", kForm, "", forged).status, 403);
+    EXPECT_EQ(Send("POST", "/register", "username=eve&email=a%40b&password=pw&password2=pw", kForm, "", forged).status,
+              403);
+    // Reading is fine from anywhere (a link to a profile).
+    EXPECT_EQ(Send("GET", "/bob", "", "", session, forged).status, 200);
+  }
+  EXPECT_FALSE(repository_.FindUserByName("eve").value);
+  EXPECT_TRUE(repository_.PublicMessages(10).value.empty());
+  EXPECT_FALSE(repository_.IsFollowing(1, 2).value);
+
+  // The same flows from the app's own pages, as a browser announces them.
+  const Headers same_origin = {{"sec-fetch-site", "same-origin"}, {"origin", "http://minitwit.example"},
+                               {"host", "minitwit.example"}};
+  EXPECT_EQ(Send("GET", "/bob/follow", "", "", session, same_origin).status, 302);
+  EXPECT_EQ(Send("POST", "/add_message", "text=mine", kForm, session, same_origin).status, 302);
+  EXPECT_EQ(Send("GET", "/bob/follow", "", "", session, {{"sec-fetch-site", "none"}}).status, 302);  // typed URL
+  EXPECT_TRUE(repository_.IsFollowing(1, 2).value);
+  EXPECT_EQ(repository_.PublicMessages(10).value.size(), 1u);
+  EXPECT_EQ(Send("GET", "/logout", "", "", session, same_origin).status, 302);
 }
 
 }  // namespace

@@ -71,6 +71,34 @@ TEST_F(SimApiTest, MalformedBodiesAre400WithJsonError) {
   ExpectError(api_.ChangeFollow(Post("{\"follow\": true}"), "a"), 400);
 }
 
+// Tweets are bounded (the course's longest is 150 bytes), and so is ?no=: a few
+// requests could otherwise build responses of hundreds of MiB.
+TEST_F(SimApiTest, MessagesAndListsAreBounded) {
+  ASSERT_EQ(api_.Register(Post(R"({"username":"a","email":"a@b","pwd":"x"})", false)).status, 204);
+  const auto content = [](std::size_t bytes) { return json{{"content", std::string(bytes, 'x')}}.dump(); };
+  EXPECT_EQ(api_.PostMessage(Post(content(1024)), "a").status, 204);
+  const auto too_long = api_.PostMessage(Post(content(1025)), "a");
+  ExpectError(too_long, 413);
+  EXPECT_NE(json::parse(too_long.body)["error_msg"].get<std::string>().find("1024"), std::string::npos);
+  EXPECT_EQ(repository_.PublicMessages(10).value.size(), 1u);
+  for (int i = 0; i < 1100; ++i) repository_.AddMessage(1, "m", 1);
+  EXPECT_EQ(json::parse(api_.Messages(Get("no=100000")).body).size(), 1000u);
+  EXPECT_EQ(json::parse(api_.UserMessages(Get("no=5000"), "a").body).size(), 1000u);
+  EXPECT_EQ(json::parse(api_.Messages(Get("")).body).size(), 100u);
+}
+
+// The simulator's credentials are a setting (the course's by default), not a constant.
+TEST_F(SimApiTest, AuthorizationIsConfigurable) {
+  SimOptions options;
+  options.authorization = "Basic b3RoZXI6c2VjcmV0";
+  SimApi api(repository_, hasher_, [] { return std::int64_t{0}; }, options);
+  ExpectError(api.Messages(Get()), 403);  // the course's value no longer opens it
+  Request request = Get("", false);
+  request.headers.emplace_back("authorization", "Basic b3RoZXI6c2VjcmV0");
+  EXPECT_EQ(api.Messages(request).status, 200);
+  EXPECT_EQ(api_.Messages(Get()).status, 200);
+}
+
 TEST_F(SimApiTest, ProtectedEndpointsCheckAuthBeforeUser) {
   ExpectError(api_.Messages(Get("", false)), 403);
   const auto response = api_.UserMessages(Get("", false), "nobody");
