@@ -4,6 +4,11 @@
 # POSTGRES_USER (default postgres), POSTGRES_DB (default $POSTGRES_USER), PGDATA,
 # POSTGRES_INITDB_ARGS, POSTGRES_HOST_AUTH_METHOD (default scram-sha-256) and
 # /docker-entrypoint-initdb.d/*.sql|*.sh run once on an empty data directory.
+# Beyond them: POSTGRES_APP_USER and POSTGRES_APP_PASSWORD make an application role that is
+# no superuser, may create no roles or databases, and owns POSTGRES_DB (so it owns the tables
+# it creates there and nothing else); PUBLIC loses CONNECT to that database. The superuser
+# (POSTGRES_USER) then gets POSTGRES_PASSWORD or, when that is empty, a random password
+# nobody keeps: administration goes through the local socket (kubectl exec ... psql).
 # Started as root it prepares the directories and re-runs itself as user postgres;
 # started as any other user it needs PGDATA (or its parent) to be writable by that user.
 set -eu
@@ -31,6 +36,13 @@ chmod 700 "$PGDATA" 2>/dev/null || true
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   auth="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}"
+  if [ -n "${POSTGRES_APP_USER:-}" ] && [ -z "${POSTGRES_APP_PASSWORD:-}" ]; then
+    log "error: POSTGRES_APP_USER is set but POSTGRES_APP_PASSWORD is not."
+    exit 1
+  fi
+  if [ -n "${POSTGRES_APP_USER:-}" ] && [ -z "${POSTGRES_PASSWORD:-}" ]; then
+    POSTGRES_PASSWORD="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  fi
   if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "$auth" != trust ]; then
     log "error: the database is uninitialized and POSTGRES_PASSWORD is not set."
     log "       Set POSTGRES_PASSWORD to a non-empty value (or POSTGRES_HOST_AUTH_METHOD=trust)."
@@ -59,6 +71,17 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ "$POSTGRES_DB" != postgres ]; then
     db_ident="$(printf '%s' "$POSTGRES_DB" | sed 's/"/""/g')"
     $psql_base --dbname=postgres -c "CREATE DATABASE \"$db_ident\"" >&2
+  fi
+  if [ -n "${POSTGRES_APP_USER:-}" ]; then
+    log "creating role $POSTGRES_APP_USER, owner of database $POSTGRES_DB"
+    # psql variables quote the name and the password (-c would not interpolate them).
+    $psql_base --dbname=postgres -v app="$POSTGRES_APP_USER" -v pw="$POSTGRES_APP_PASSWORD" -v db="$POSTGRES_DB" >&2 <<'SQL'
+CREATE ROLE :"app" LOGIN PASSWORD :'pw' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER DATABASE :"db" OWNER TO :"app";
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"app";
+SQL
+    # Postgres 15's public schema belongs to pg_database_owner: the role may create there.
   fi
   for f in /docker-entrypoint-initdb.d/*; do
     [ -e "$f" ] || continue
