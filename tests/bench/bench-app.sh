@@ -87,8 +87,13 @@ start_app bench_seq
 replay seq "${source_args[@]}" --users 1
 stop_app
 
+# Resident memory of the app, idle and after work (argon2's 19 MiB work areas stayed with
+# malloc once; every autoscaled replica pays what stays).
+rss() { awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} END {printf "%.1f MiB (anonymous %.1f MiB)", r/1024, a/1024}' "/proc/$app_pid/status"; }
 start_app bench_c32
+rss_idle="$(rss)"
 replay c32 "${source_args[@]}" --users "$users"
+rss_after="$(rss)"
 replay tweet "${source_args[@]}" --users "$users" --only tweet
 replay follow "${source_args[@]}" --users "$users" --only follow,unfollow
 replay reads --limit 0 --read-mix "$reads" --users "$users"
@@ -144,6 +149,7 @@ row() {  # row LABEL RESULT PATH TPS   (PATH: a phase or stage object in the res
   row "register (argon2), $users at once" register .phases.scenario.stages.registers "-"
   echo "(pgbench: same statements, -M prepared, -c as the app's clients, ${pg_seconds} s each; ratio = app / pgbench)"
   echo "(reads: the app answers from its public-timeline cache, dropped on every NOTIFY; pgbench runs the query each time)"
+  echo "app resident memory: idle $rss_idle; after the $users-user scenario $rss_after"
 } | tee "$out/table.txt"
 
 # Targets.
