@@ -28,6 +28,9 @@ struct Config {
   int hash_queue = 4;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
+  // After a Connection: close response, wait this long for the client to close first, so
+  // TIME_WAIT stays with the client (0: the server half-closes at once).
+  std::chrono::milliseconds close_linger{2000};
   // Enough for any form or JSON body of the app (a tweet is at most max_message_bytes);
   // a body is held in memory whole, so this times max_connections bounds that memory.
   std::uint64_t max_body_bytes = 64 * 1024;
