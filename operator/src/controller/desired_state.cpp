@@ -295,9 +295,13 @@ Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs
       {"image", db.image},
       {"imagePullPolicy", "IfNotPresent"},
       {"ports", Json::array({{{"name", "postgres"}, {"containerPort", kPostgresPort}, {"protocol", "TCP"}}})},
-      {"env", Json::array({{{"name", "POSTGRES_USER"}, {"value", kPostgresUser}},
+      // MiniTwit connects as kPostgresUser, a role that owns its database and is no
+      // superuser (the image's POSTGRES_APP_USER); the superuser's password is random and
+      // kept nowhere. Volumes initialized before this keep their roles (docs/crd.md).
+      {"env", Json::array({{{"name", "POSTGRES_USER"}, {"value", kPostgresSuperuser}},
                            {{"name", "POSTGRES_DB"}, {"value", kPostgresDatabase}},
-                           SecretEnv("POSTGRES_PASSWORD", secret, kDatabasePasswordKey),
+                           {{"name", "POSTGRES_APP_USER"}, {"value", kPostgresUser}},
+                           SecretEnv("POSTGRES_APP_PASSWORD", secret, kDatabasePasswordKey),
                            {{"name", "PGDATA"}, {"value", "/var/lib/postgresql/data/pgdata"}}})},
       {"readinessProbe", {{"exec", {{"command", ready_command}}}, {"periodSeconds", 5}, {"timeoutSeconds", 3}}},
       {"livenessProbe",

@@ -205,6 +205,16 @@ TEST(DesiredState, InClusterDatabaseChildren) {
   const Json& pod = statefulset["spec"]["template"]["spec"];
   EXPECT_EQ(pod["containers"][0]["image"], "minitwit.local/postgres:15");
   EXPECT_EQ(pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"], true);
+  // The app's role is not the superuser: the image makes it owner of its database only.
+  const Json& postgres = pod["containers"][0];
+  EXPECT_EQ((*Env(postgres, "POSTGRES_USER"))["value"], "postgres");
+  const Json* app_user = Env(postgres, "POSTGRES_APP_USER");
+  const Json* app_password = Env(postgres, "POSTGRES_APP_PASSWORD");
+  ASSERT_NE(app_user, nullptr);
+  ASSERT_NE(app_password, nullptr);
+  EXPECT_EQ((*app_user)["value"], "minitwit");
+  EXPECT_EQ((*app_password)["valueFrom"]["secretKeyRef"], Json({{"name", "prod-db"}, {"key", "password"}}));
+  EXPECT_EQ(Env(postgres, "POSTGRES_PASSWORD"), nullptr) << "the app's password would open the superuser";
   EXPECT_EQ(pod["volumes"][0]["persistentVolumeClaim"]["claimName"], "prod-db-data");
   EXPECT_EQ(statefulset["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"], "database");
 
