@@ -7,7 +7,8 @@
 #
 #   tests/bench/bench-abuse.sh
 # Environment (defaults): BENCH_BUILD_DIR (build-bench), ABUSE_ACTIONS (5000), ABUSE_USERS (8),
-#   ABUSE_SLOW (200 slow connections), ABUSE_LOOPS (4 loops of each other kind), BENCH_SCENARIO.
+#   ABUSE_SLOW (200 slow connections), ABUSE_LOOPS (4 loops of each other kind), BENCH_SCENARIO,
+#   ABUSE_APP_BIN and ABUSE_SIM_BIN (use these binaries instead of building Release).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -22,11 +23,15 @@ if [[ -f "$scenario" ]]; then source_args=(--scenario "$scenario"); else source_
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$build" "$out"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMINITWIT_BUILD_TESTS=OFF \
-  >"$build/bench-cmake.log" 2>&1 || { cat "$build/bench-cmake.log" >&2; exit 1; }
-cmake --build "$build" --target minitwit minitwit-sim -j2 >&2
-app_bin="$build/app/minitwit"
-sim_bin="$build/tests/bench/sim/minitwit-sim"
+if [[ -n "${ABUSE_APP_BIN:-}" && -n "${ABUSE_SIM_BIN:-}" ]]; then  # binaries built elsewhere
+  app_bin="$ABUSE_APP_BIN"; sim_bin="$ABUSE_SIM_BIN"
+else
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMINITWIT_BUILD_TESTS=OFF \
+    >"$build/bench-cmake.log" 2>&1 || { cat "$build/bench-cmake.log" >&2; exit 1; }
+  cmake --build "$build" --target minitwit minitwit-sim -j2 >&2
+  app_bin="$build/app/minitwit"
+  sim_bin="$build/tests/bench/sim/minitwit-sim"
+fi
 
 pgdir="$(mktemp -d /tmp/minitwit-abuse-pg.XXXXXX)"
 app_pid=""; flood_pid=""
