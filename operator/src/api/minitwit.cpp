@@ -138,6 +138,7 @@ MiniTwitSpec ReadSpec(const Json& spec_json) {
     ExternalDatabase value;
     value.secret_name = ReadString(*external, "secretName", epath, "");
     value.key = ReadString(*external, "key", epath, kDefaultSecretKey);
+    value.ca_key = ReadString(*external, "caKey", epath, "");
     spec.database.external = value;
   }
   if (const Json* in_cluster = Field(database, "inCluster")) {
@@ -319,6 +320,7 @@ Json SpecToJson(const MiniTwitSpec& spec) {
   if (spec.database.external) {
     database["external"] = {{"secretName", spec.database.external->secret_name},
                             {"key", spec.database.external->key}};
+    if (!spec.database.external->ca_key.empty()) database["external"]["caKey"] = spec.database.external->ca_key;
   }
   if (spec.database.in_cluster) {
     const InClusterDatabase& in_cluster = *spec.database.in_cluster;

@@ -61,6 +61,9 @@ struct Rollout {
 struct ExternalDatabase {
   std::string secret_name;  // required
   std::string key = kDefaultSecretKey;
+  // Key in the same Secret of a PEM CA bundle; set: the app verifies the server with it
+  // (sslmode verify-full). Empty: the URI's own sslmode.
+  std::string ca_key;
 };
 
 // corev1.ResourceRequirements restricted to cpu and memory; values are quantity strings.

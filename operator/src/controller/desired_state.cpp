@@ -155,6 +155,19 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
   };
   Json resources = api::ResourcesToJson(spec.resources);
   if (!resources.empty()) container["resources"] = resources;
+  Json volumes = Json::array({{{"name", "tmp"}, {"emptyDir", Json::object()}}});
+  // An external database's CA: the app verifies the server's certificate and name with it.
+  if (spec.database.external && !spec.database.external->ca_key.empty()) {
+    const std::string ca_dir = "/etc/minitwit/database-ca";
+    container["env"].push_back({{"name", "DATABASE_SSLMODE"}, {"value", "verify-full"}});
+    container["env"].push_back({{"name", "DATABASE_SSLROOTCERT"}, {"value", ca_dir + "/ca.crt"}});
+    container["volumeMounts"].push_back({{"name", "database-ca"}, {"mountPath", ca_dir}, {"readOnly", true}});
+    volumes.push_back(
+        {{"name", "database-ca"},
+         {"secret",
+          {{"secretName", spec.database.external->secret_name},
+           {"items", Json::array({{{"key", spec.database.external->ca_key}, {"path", "ca.crt"}}})}}}});
+  }
 
   Json deployment_spec = {
       {"selector", {{"matchLabels", AppSelectorLabels(minitwit)}}},
@@ -172,7 +185,7 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
           {"terminationGracePeriodSeconds", spec.termination_grace_period_seconds},
           {"securityContext", PodSecurityContext(kAppUid)},
           {"containers", Json::array({container})},
-          {"volumes", Json::array({{{"name", "tmp"}, {"emptyDir", Json::object()}}})}}}}},
+          {"volumes", volumes}}}}},
   };
   // With autoscaling the HPA owns spec.replicas: leaving it out of the apply configuration
   // means this field manager never fights the HPA over it.

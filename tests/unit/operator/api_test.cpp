@@ -110,6 +110,7 @@ TEST(MiniTwitFromJson, SpecRoundTripsThroughJson) {
   Json object = MinimalObject();
   object["spec"]["autoscaling"] = {{"maxReplicas", 5}};
   object["spec"]["rollout"] = {{"maxSurge", "50%"}};
+  object["spec"]["database"]["external"]["caKey"] = "ca.crt";
   Parsed<MiniTwit> first = MiniTwitFromJson(object);
   ASSERT_TRUE(first.ok());
   Json again = object;
@@ -118,6 +119,8 @@ TEST(MiniTwitFromJson, SpecRoundTripsThroughJson) {
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(SpecToJson(second.value->spec), SpecToJson(first.value->spec));
   EXPECT_EQ(SpecToJson(first.value->spec)["rollout"]["maxSurge"], "50%");
+  EXPECT_EQ(first.value->spec.database.external->ca_key, "ca.crt");
+  EXPECT_EQ(SpecToJson(first.value->spec)["database"]["external"]["caKey"], "ca.crt");
 }
 
 TEST(MiniTwitFromJson, DeletionTimestampMarksDeleting) {

@@ -100,6 +100,27 @@ TEST(DesiredState, DeploymentProbesLifecycleAndEnv) {
   EXPECT_EQ((*Env(container, "LOG_LEVEL"))["value"], "info");
 }
 
+// An external database's CA comes from its Secret; the app verifies the server with it.
+TEST(DesiredState, ExternalDatabaseCaIsMountedAndVerified) {
+  const api::MiniTwit mt =
+      MakeMiniTwit(R"({"image": "m:1", "database": {"external": {"secretName": "pg", "caKey": "root.crt"}}})");
+  const Json deployment = BuildDeployment(mt, Inputs(mt));
+  const Json& container = Container(deployment);
+  const Json* mode = Env(container, "DATABASE_SSLMODE");
+  const Json* root_cert = Env(container, "DATABASE_SSLROOTCERT");
+  ASSERT_NE(mode, nullptr);
+  ASSERT_NE(root_cert, nullptr);
+  EXPECT_EQ((*mode)["value"], "verify-full");
+  EXPECT_EQ((*root_cert)["value"], "/etc/minitwit/database-ca/ca.crt");
+  EXPECT_EQ(container["volumeMounts"].back(),
+            Json({{"name", "database-ca"}, {"mountPath", "/etc/minitwit/database-ca"}, {"readOnly", true}}));
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["volumes"].back()["secret"],
+            Json({{"secretName", "pg"}, {"items", Json::array({{{"key", "root.crt"}, {"path", "ca.crt"}}})}}));
+  // Without caKey nothing changes.
+  const api::MiniTwit plain = MakeMiniTwit(R"({"image": "m:1", "database": {"external": {"secretName": "pg"}}})");
+  EXPECT_EQ(Env(Container(BuildDeployment(plain, Inputs(plain))), "DATABASE_SSLMODE"), nullptr);
+}
+
 TEST(DesiredState, RolloutStrategy) {
   const api::MiniTwit mt = MakeMiniTwit(R"({"image": "m:1", "database": {"external": {"secretName": "pg"}},
       "rollout": {"maxSurge": "25%", "maxUnavailable": 1, "progressDeadlineSeconds": 90}})");
