@@ -7,6 +7,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A container starts without libpq's variables; the test suite's own PGPORT/PGHOST would
+# point the entrypoint's private start-up server at another one's port.
+unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || fail "PostgreSQL 15 server binaries missing (hack/install-deps.sh test)"
 work="$(mktemp -d /tmp/minitwit-pg-entrypoint.XXXXXX)"
 pid=""
