@@ -225,6 +225,37 @@ TEST_F(MinitwitServiceTest, SessionsAreFreshPerLoginAndRevokedByLogout) {
       << "logout ended another login's session";
 }
 
+// A session ends at its expiry (SESSION_TTL) on the server, whatever the cookie says.
+TEST(MinitwitServiceSessionTest, SessionsExpire) {
+  MemoryRepository repository;
+  PasswordHasher hasher{Argon2Params{1, 1024, 1}};
+  std::int64_t now = 1700000000;
+  ServiceOptions options = Options();
+  options.cookies.session_ttl = std::chrono::seconds(3600);
+  MinitwitService service(repository, hasher, options, [&now] { return now; });
+  const auto send = [&](const std::string& method, const std::string& target, const std::string& body,
+                        const std::string& cookie) {
+    Request request;
+    request.method = method;
+    request.SetTarget(target);
+    request.body = body;
+    request.headers.emplace_back("content-type", kForm);
+    if (!cookie.empty()) request.headers.emplace_back("cookie", cookie);
+    return service.Handle(request);
+  };
+  send("POST", "/register", "username=al&email=a%40b&password=pw&password2=pw", "");
+  const auto login = send("POST", "/login", "username=al&password=pw", "");
+  std::string session;
+  for (const auto& [name, value] : login.headers) {
+    if (name == "Set-Cookie" && value.starts_with("session=")) session = value.substr(0, value.find(';'));
+  }
+  ASSERT_FALSE(session.empty());
+  now += 3599;
+  EXPECT_EQ(send("GET", "/", "", session).status, 200);
+  now += 1;
+  EXPECT_EQ(send("GET", "/", "", session).status, 302) << "an expired session still works";
+}
+
 // Browsers say where a request comes from (Sec-Fetch-Site, Origin); a state change
 // that another site started is refused. Clients that say nothing (the course's tests,
 // curl) keep working, as the contract needs.
