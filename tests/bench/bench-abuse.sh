@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The course scenario while the app is under a flood of hostile requests, beside the same
-# scenario without the flood, in one run. The flood (tests/bench/abuse_flood.py): slowloris
+# scenario without the flood, in one run. The flood (tests/bench/abuse-flood.sh): slowloris
 # connections, 2 MiB bodies, ?no=100000 reads and over-long tweets. Prints for each run:
 # requests, req/s, p50, p99, max, errors, and the app's resident memory; then the target
 # (the flooded run: 0 errors and p99 within the simulator's 300 ms budget). Exit 1 if missed.
@@ -75,7 +75,7 @@ stop_app
 start_app abuse_flood
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d '{"username":"flood","email":"f@x","pwd":"pw"}' "$url/register"
 idle[flood]="$(rss)"
-python3 tests/bench/abuse_flood.py 127.0.0.1 "$port" --slow "$slow" --oversized "$loops" --big-reads "$loops" \
+tests/bench/abuse-flood.sh 127.0.0.1 "$port" --slow "$slow" --oversized "$loops" --big-reads "$loops" \
   --long-tweets "$loops" >"$out/flood-counts.json" &
 flood_pid=$!
 sleep 3  # let the flood build up before the scenario starts
