@@ -240,6 +240,13 @@ PhaseResult Runner::RunOpenLoop(const std::vector<Action>& actions, const Profil
       peak_in_flight = std::max(peak_in_flight, in_flight);
       asio::co_spawn(executor, send(std::move(spec), intended), asio::detached);
     }
+    // A profile that ends at rate 0 ("drop:60s@0") is a quiet period the run still lasts.
+    if (!stop_) {
+      timer.expires_at(start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(profile.DurationSeconds())));
+      boost::system::error_code ignored;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
     std::erase(wake_on_stop_, &timer);
   };
   RunAll({schedule}, &stage.tally, profile.DurationSeconds());
