@@ -5,13 +5,11 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { withChromium } = require('./chromium');
 
 const report = process.env.REPORT;
 const artifacts = process.env.ARTIFACTS || path.join(process.cwd(), 'artifacts');
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 if (!report) {
   console.error('REPORT is not set');
   process.exit(2);
@@ -19,15 +17,7 @@ if (!report) {
 
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'minitwit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 1800 },
-  });
-  try {
+  await withChromium({ width: 1400, height: 1800 }, async (context) => {
     const url = `file://${path.resolve(report)}`;
     const fetched = [];
     const errors = [];
@@ -74,10 +64,7 @@ async function main() {
     const shot = path.join(artifacts, 'autoscaling_report.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`ok   the report renders: 5 plots with data, ${rows} figure rows; screenshot ${shot}`);
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {
