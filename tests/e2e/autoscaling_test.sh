@@ -125,6 +125,7 @@ eventually 30 "the Service answers from the host ($url/latest)" curl -sf --max-t
 # --- the cluster's side, every second, on the load tool's clock (wall time) ----------------
 start_proxy "$work/proxy.log"
 record_cluster() {
+  set +e
   echo "unix_time,hpa_desired,hpa_current,ready_pods,cpu_utilization,cpu_target,phase"
   local hpa_json deploy_json mt_json now
   while :; do
@@ -137,7 +138,7 @@ record_cluster() {
         ($d.status.readyReplicas // 0),
         ([$h.status.currentMetrics[]? | select(.type == "Resource") | .resource.current.averageUtilization][0]),
         ([$h.spec.metrics[]? | select(.type == "Resource") | .resource.target.averageUtilization][0]),
-        $m.status.phase] | map(. // "") | @csv' | tr -d '"'
+        $m.status.phase] | map(. // "") | @csv' | tr -d '"' || true  # a bad sample is skipped, never fatal
     # Pace to the next whole second; the samples carry their own time.
     sleep "$(printf '0.%03d' $((999 - 10#$(date +%N) / 1000000)))"
   done
