@@ -96,6 +96,10 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
 Json BuildService(const api::MiniTwit& minitwit);
 Json BuildPodDisruptionBudget(const api::MiniTwit& minitwit);
 std::optional<Json> BuildHorizontalPodAutoscaler(const api::MiniTwit& minitwit);
+// The HPA's spec.behavior: spec.autoscaling.behavior with every unset field filled from the
+// operator's defaults for its direction (scaleDownStabilizationSeconds, else 300 s, is the
+// default scale-down window).
+Json BuildScalingBehavior(const api::Autoscaling& autoscaling);
 std::optional<Json> BuildSessionSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
 Json BuildDatabaseSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
 Json BuildDatabaseClaim(const api::MiniTwit& minitwit);
