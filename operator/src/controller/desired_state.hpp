@@ -34,7 +34,9 @@ inline constexpr char kRoleStandby[] = "standby";
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
 
 inline constexpr char kFieldManager[] = "minitwit-operator";
-// Sets the first spec.replicas of an autoscaled Deployment, which kFieldManager must not own.
+// Owns spec.replicas of an autoscaled Deployment until the HPA's first scale write: it sets the
+// first count of a new one, and keeps the count when fixed replicas become autoscaled (the
+// field kFieldManager must not own while an HPA scales).
 inline constexpr char kBootstrapFieldManager[] = "minitwit-operator-bootstrap";
 inline constexpr int32_t kServicePort = 80;
 inline constexpr int32_t kPostgresPort = 5432;

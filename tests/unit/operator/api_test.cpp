@@ -219,11 +219,11 @@ TEST_F(ValidateTest, ExactlyOneDatabase) {
 
 TEST_F(ValidateTest, AutoscalingBounds) {
   MiniTwitSpec spec = Valid();
-  spec.autoscaling = Autoscaling{5, 3, 60, 300};
+  spec.autoscaling = Autoscaling{5, 3, 60, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "minReplicas must be less than or equal to maxReplicas"));
-  spec.autoscaling = Autoscaling{2, 5, 0, 300};
+  spec.autoscaling = Autoscaling{2, 5, 0, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "targetCPUUtilizationPercentage"));
-  spec.autoscaling = Autoscaling{2, 5, 60, 300};
+  spec.autoscaling = Autoscaling{2, 5, 60, 300, std::nullopt};
   spec.resources.requests.clear();
   EXPECT_TRUE(HasError(Validate(spec), "requests.cpu is required"));
 }
@@ -262,7 +262,7 @@ TEST_F(ValidateTest, HotStandbyRules) {
   spec.replicas = 3;
   EXPECT_TRUE(HasError(Validate(spec), "must be 2 in HotStandby"));
   spec.replicas = 2;
-  spec.autoscaling = Autoscaling{2, 4, 60, 300};
+  spec.autoscaling = Autoscaling{2, 4, 60, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "not allowed in HotStandby"));
 }
 

@@ -178,8 +178,8 @@ Json YamlToJson(const YAML::Node& node) {
 }
 
 TEST(DesiredState, CourseExampleBecomesTheDocumentedHpaBehavior) {
-  const std::filesystem::path file = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-                                     "examples" / "minitwit-course-autoscaling.yaml";
+  const std::filesystem::path file =
+      std::filesystem::path(MINITWIT_SOURCE_DIR) / "examples" / "minitwit-course-autoscaling.yaml";
   std::optional<Json> object;
   for (const YAML::Node& document : YAML::LoadAllFromFile(file.string())) {
     if (document["kind"].as<std::string>() == "MiniTwit") object = YamlToJson(document);
