@@ -96,7 +96,10 @@ Figures ComputeFigures(const ScalingRun& run, std::optional<int> min_replicas) {
     if (in_step && !seen_step) f.step_start_s = run.t[i];
     if (in_step) f.step_end_s = run.t[i] + 1;
     seen_step = seen_step || in_step;
-    if (!seen_step && run.target_rps[i] > 0) f.base_rps = run.target_rps[i];
+    // The warm-up's rate: its first full second (the second the step starts in is a blend).
+    if (!seen_step && f.base_rps == 0 && i > 0 && run.target_rps[i] > 0 && run.target_rps[i - 1] > 0) {
+      f.base_rps = run.target_rps[i];
+    }
   }
   for (double target : run.cpu_target) {
     if (!std::isnan(target)) f.cpu_target = target;

@@ -91,11 +91,13 @@ std::string Chart(const std::string& id, const std::string& title, const std::st
   }
   svg += "<text class=\"tick\" x=\"" + Num(kLeft + plot_w) + "\" y=\"" + Num(kHeight - 4) +
          "\" text-anchor=\"end\">seconds since the load started</text>\n";
+  double label_y = kTop + 10;  // labels step down so close markers stay readable
   for (const Marker& m : markers) {
     if (std::isnan(m.x)) continue;
     svg += "<line class=\"marker\" x1=\"" + Num(px(m.x)) + "\" x2=\"" + Num(px(m.x)) + "\" y1=\"" + Num(kTop) +
            "\" y2=\"" + Num(kTop + plot_h) + "\"/><text class=\"marker-label\" x=\"" + Num(px(m.x) + 3) + "\" y=\"" +
-           Num(kTop + 10) + "\">" + Escape(m.label) + "</text>\n";
+           Num(label_y) + "\">" + Escape(m.label) + "</text>\n";
+    label_y += 14;
   }
   double legend_y = kTop + 6;
   for (const Series& s : series) {
