@@ -13,20 +13,10 @@ source "$here/../contract/app_harness.sh"
 harness_require_db
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
 [[ -x "$chromium_bin" ]] || harness_fail "chromium not found at $chromium_bin (hack/install-deps.sh test)"
-command -v node >/dev/null && command -v npm >/dev/null || harness_fail "node/npm not found"
-
-# npm ci into the build dir, redone only when the lock file changes.
+# shellcheck source=npm_env.sh
+source "$here/npm_env.sh"
 mods="$work/npm"
-stamp="$mods/.lock.sha256"
-want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
-if [[ ! -d "$mods/node_modules/playwright-core" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  rm -rf "$mods"; mkdir -p "$mods"
-  cp "$here/package.json" "$here/package-lock.json" "$mods/"
-  # playwright-core has no install script; the flag keeps any future one from fetching a browser.
-  (cd "$mods" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
-    || { echo "FAIL: npm ci in $mods failed" >&2; exit 1; }
-  echo "$want" >"$stamp"
-fi
+browser_npm_env "$mods" || exit 1
 
 harness_start_app "$bin" "$work"
 mkdir -p "$artifacts"

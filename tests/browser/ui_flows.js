@@ -6,13 +6,11 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { withChromium } = require('./chromium');
 
 const base = process.env.APP_URL;
 const artifacts = process.env.ARTIFACTS || path.join(process.cwd(), 'artifacts');
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 if (!base) {
   console.error('APP_URL is not set');
   process.exit(2);
@@ -34,15 +32,7 @@ const serverErrors = [];
 
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'minitwit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1000, height: 900 },
-  });
-  try {
+  await withChromium({ width: 1000, height: 900 }, async (context) => {
     // Only the app is reachable; Gravatar images and anything else are cut off at once.
     const origin = new URL(base).origin;
     await context.route('**/*', (route) =>
@@ -53,10 +43,7 @@ async function main() {
     page.on('pageerror', (e) => serverErrors.push(`page error: ${e.message}`));
     await run(page, context);
     assert.deepEqual(serverErrors, [], `server errors: ${serverErrors.join(', ')}`);
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 const text = async (page, selector) => (await page.locator(selector).allInnerTexts()).join('\n');

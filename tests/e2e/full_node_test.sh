@@ -35,21 +35,8 @@ require_tool busybox "Debian package busybox-static (the never-ready image)"
 work="$(mktemp -d /tmp/minitwit-e2e-full.XXXXXX)"
 images="${images:-$work/images}"
 mkdir -p "$images"
-# The full node is one per host, in the default state directory.
-unset MINITWIT_CLUSTER_STATE MINITWIT_CLUSTER_NODE_IP MINITWIT_CLUSTER_NODE_DEVICE
 owner_file=/run/minitwit-e2e-full-node.owner
-if "$cluster" status >/dev/null 2>&1; then
-  if [[ -f "$owner_file" ]] && ! kill -0 "$(cat "$owner_file")" 2>/dev/null; then
-    say "a full node left by an earlier run of this test is up; taking it down"
-    "$cluster" down >&2
-  else
-    # Someone else's cluster (a developer, the cluster tests): wait for it, bounded.
-    say "another full cluster is up; waiting up to 10 min for it to stop"
-    for ((i = 0; i < 120; i++)); do "$cluster" status >/dev/null 2>&1 || break; sleep 5; done
-    "$cluster" status >/dev/null 2>&1 && fail "another full cluster has been up for 10 minutes; not touching it"
-  fi
-fi
-echo $$ >"$owner_file"
+claim_full_node "$owner_file"
 
 load_pid=""
 cleanup() {

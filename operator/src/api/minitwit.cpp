@@ -87,6 +87,80 @@ Resources ReadResources(const Json& object, const std::string& path) {
   return resources;
 }
 
+ScalingRules ReadScalingRules(const Json& behavior, const char* key, const std::string& path) {
+  const std::string rpath = path + "." + key;
+  const Json& rules_json = ReadObject(behavior, key, path);
+  ScalingRules rules;
+  if (Field(rules_json, "stabilizationWindowSeconds")) {
+    rules.stabilization_window_seconds = ReadInt(rules_json, "stabilizationWindowSeconds", rpath, 0);
+  }
+  if (Field(rules_json, "selectPolicy")) {
+    const std::string select = ReadString(rules_json, "selectPolicy", rpath, "");
+    if (select == "Max") {
+      rules.select_policy = SelectPolicy::kMax;
+    } else if (select == "Min") {
+      rules.select_policy = SelectPolicy::kMin;
+    } else if (select == "Disabled") {
+      rules.select_policy = SelectPolicy::kDisabled;
+    } else {
+      throw ParseError(rpath + ".selectPolicy must be Max, Min or Disabled, not \"" + select + "\"");
+    }
+  }
+  if (const Json* policies = Field(rules_json, "policies")) {
+    if (!policies->is_array()) throw ParseError(rpath + ".policies must be a list");
+    for (size_t i = 0; i < policies->size(); ++i) {
+      const std::string ppath = rpath + ".policies[" + std::to_string(i) + "]";
+      const Json& policy_json = (*policies)[i];
+      if (!policy_json.is_object()) throw ParseError(ppath + " must be an object");
+      ScalingPolicy policy;
+      const std::string type = ReadString(policy_json, "type", ppath, "");
+      if (type == "Pods") {
+        policy.type = ScalingPolicyType::kPods;
+      } else if (type == "Percent") {
+        policy.type = ScalingPolicyType::kPercent;
+      } else {
+        throw ParseError(ppath + ".type must be Pods or Percent, not \"" + type + "\"");
+      }
+      policy.value = ReadInt(policy_json, "value", ppath, 0);
+      policy.period_seconds = ReadInt(policy_json, "periodSeconds", ppath, 0);
+      rules.policies.push_back(policy);
+    }
+  }
+  return rules;
+}
+
+Json ScalingRulesToJson(const ScalingRules& rules) {
+  Json json = Json::object();
+  if (rules.stabilization_window_seconds) json["stabilizationWindowSeconds"] = *rules.stabilization_window_seconds;
+  if (rules.select_policy) json["selectPolicy"] = SelectPolicyName(*rules.select_policy);
+  if (!rules.policies.empty()) {
+    json["policies"] = Json::array();
+    for (const ScalingPolicy& policy : rules.policies) {
+      json["policies"].push_back({{"type", ScalingPolicyTypeName(policy.type)},
+                                  {"value", policy.value},
+                                  {"periodSeconds", policy.period_seconds}});
+    }
+  }
+  return json;
+}
+
+void ValidateScalingRules(const ScalingRules& rules, const std::string& path, std::vector<std::string>& errors) {
+  if (rules.stabilization_window_seconds &&
+      (*rules.stabilization_window_seconds < 0 || *rules.stabilization_window_seconds > kMaxStabilizationWindowSeconds)) {
+    errors.push_back(path + ".stabilizationWindowSeconds must be between 0 and 3600");
+  }
+  if (rules.policies.size() > static_cast<size_t>(kMaxScalingPolicies)) {
+    errors.push_back(path + ".policies may hold at most 10 policies");
+  }
+  for (size_t i = 0; i < rules.policies.size(); ++i) {
+    const std::string ppath = path + ".policies[" + std::to_string(i) + "]";
+    if (rules.policies[i].value < 1) errors.push_back(ppath + ".value must be greater than zero");
+    if (rules.policies[i].period_seconds < 1 || rules.policies[i].period_seconds > kMaxPolicyPeriodSeconds) {
+      errors.push_back(ppath + ".periodSeconds must be between 1 and 1800");
+    }
+  }
+}
+
 MiniTwitSpec ReadSpec(const Json& spec_json) {
   const std::string path = "spec";
   MiniTwitSpec spec;
@@ -109,8 +183,17 @@ MiniTwitSpec ReadSpec(const Json& spec_json) {
     value.max_replicas = ReadInt(*autoscaling, "maxReplicas", apath, 0);
     value.target_cpu_utilization_percentage =
         ReadInt(*autoscaling, "targetCPUUtilizationPercentage", apath, kDefaultTargetCpuPercent);
-    value.scale_down_stabilization_seconds =
-        ReadInt(*autoscaling, "scaleDownStabilizationSeconds", apath, kDefaultScaleDownStabilizationSeconds);
+    if (Field(*autoscaling, "scaleDownStabilizationSeconds")) {
+      value.scale_down_stabilization_seconds = ReadInt(*autoscaling, "scaleDownStabilizationSeconds", apath, 0);
+    }
+    if (const Json* behavior = Field(*autoscaling, "behavior")) {
+      const std::string bpath = apath + ".behavior";
+      if (!behavior->is_object()) throw ParseError(bpath + " must be an object");
+      ScalingBehavior rules;
+      if (Field(*behavior, "scaleUp")) rules.scale_up = ReadScalingRules(*behavior, "scaleUp", bpath);
+      if (Field(*behavior, "scaleDown")) rules.scale_down = ReadScalingRules(*behavior, "scaleDown", bpath);
+      value.behavior = rules;
+    }
     spec.autoscaling = value;
   }
 
@@ -184,10 +267,12 @@ MiniTwitStatus ReadStatus(const Json& status_json) {
     const Json* value = Field(status_json, key);
     return value && value->is_string() ? value->get<std::string>() : std::string();
   };
-  auto int32 = [&](const char* key) {
-    const Json* value = Field(status_json, key);
-    return value && value->is_number_integer() ? value->get<int32_t>() : 0;
+  auto int32_in = [](const Json& object, const char* key) -> std::optional<int32_t> {
+    const Json* value = Field(object, key);
+    if (!value || !value->is_number_integer()) return std::nullopt;
+    return value->get<int32_t>();
   };
+  auto int32 = [&](const char* key) { return int32_in(status_json, key).value_or(0); };
   MiniTwitStatus status;
   status.observed_generation = ReadInt64(status_json, "observedGeneration", 0);
   status.phase = str("phase");
@@ -199,6 +284,15 @@ MiniTwitStatus ReadStatus(const Json& status_json) {
   status.last_good_image = str("lastGoodImage");
   status.failed_image = str("failedImage");
   status.active_pod = str("activePod");
+  status.desired_replicas = int32("desiredReplicas");
+  if (const Json* autoscaler = Field(status_json, "autoscaler"); autoscaler && autoscaler->is_object()) {
+    AutoscalerStatus value;
+    value.current_replicas = int32_in(*autoscaler, "currentReplicas").value_or(0);
+    value.desired_replicas = int32_in(*autoscaler, "desiredReplicas").value_or(0);
+    const Json* last_scale = Field(*autoscaler, "lastScaleTime");
+    if (last_scale && last_scale->is_string()) value.last_scale_time = last_scale->get<std::string>();
+    status.autoscaler = value;
+  }
   if (const Json* conditions = Field(status_json, "conditions"); conditions && conditions->is_array()) {
     status.conditions = *conditions;
   }
@@ -271,6 +365,22 @@ const char* FailureActionName(FailureAction action) {
   return action == FailureAction::kPause ? "Pause" : "Rollback";
 }
 
+const char* ScalingPolicyTypeName(ScalingPolicyType type) {
+  return type == ScalingPolicyType::kPods ? "Pods" : "Percent";
+}
+
+const char* SelectPolicyName(SelectPolicy policy) {
+  switch (policy) {
+    case SelectPolicy::kMin:
+      return "Min";
+    case SelectPolicy::kDisabled:
+      return "Disabled";
+    case SelectPolicy::kMax:
+      break;
+  }
+  return "Max";
+}
+
 Parsed<MiniTwit> MiniTwitFromJson(const Json& object) {
   Parsed<MiniTwit> result;
   try {
@@ -313,8 +423,16 @@ Json SpecToJson(const MiniTwitSpec& spec) {
         {"minReplicas", spec.autoscaling->min_replicas},
         {"maxReplicas", spec.autoscaling->max_replicas},
         {"targetCPUUtilizationPercentage", spec.autoscaling->target_cpu_utilization_percentage},
-        {"scaleDownStabilizationSeconds", spec.autoscaling->scale_down_stabilization_seconds},
     };
+    if (spec.autoscaling->scale_down_stabilization_seconds) {
+      json["autoscaling"]["scaleDownStabilizationSeconds"] = *spec.autoscaling->scale_down_stabilization_seconds;
+    }
+    if (const std::optional<ScalingBehavior>& behavior = spec.autoscaling->behavior) {
+      Json rules = Json::object();
+      if (behavior->scale_up) rules["scaleUp"] = ScalingRulesToJson(*behavior->scale_up);
+      if (behavior->scale_down) rules["scaleDown"] = ScalingRulesToJson(*behavior->scale_down);
+      json["autoscaling"]["behavior"] = rules;
+    }
   }
   Json database = {{"poolSize", spec.database.pool_size}};
   if (spec.database.external) {
@@ -355,6 +473,13 @@ Json StatusToJson(const MiniTwitStatus& status) {
   put("lastGoodImage", status.last_good_image);
   put("failedImage", status.failed_image);
   put("activePod", status.active_pod);
+  json["desiredReplicas"] = status.desired_replicas;
+  if (status.autoscaler) {
+    Json autoscaler = {{"currentReplicas", status.autoscaler->current_replicas},
+                       {"desiredReplicas", status.autoscaler->desired_replicas}};
+    if (!status.autoscaler->last_scale_time.empty()) autoscaler["lastScaleTime"] = status.autoscaler->last_scale_time;
+    json["autoscaler"] = autoscaler;
+  }
   return json;
 }
 
@@ -381,8 +506,21 @@ std::vector<std::string> Validate(const MiniTwitSpec& spec) {
     if (a.target_cpu_utilization_percentage < 1 || a.target_cpu_utilization_percentage > 100) {
       errors.emplace_back("spec.autoscaling.targetCPUUtilizationPercentage must be between 1 and 100");
     }
-    if (a.scale_down_stabilization_seconds < 0 || a.scale_down_stabilization_seconds > 3600) {
+    if (a.scale_down_stabilization_seconds &&
+        (*a.scale_down_stabilization_seconds < 0 || *a.scale_down_stabilization_seconds > 3600)) {
       errors.emplace_back("spec.autoscaling.scaleDownStabilizationSeconds must be between 0 and 3600");
+    }
+    if (a.behavior) {
+      if (a.behavior->scale_up) {
+        ValidateScalingRules(*a.behavior->scale_up, "spec.autoscaling.behavior.scaleUp", errors);
+      }
+      if (const std::optional<ScalingRules>& down = a.behavior->scale_down) {
+        ValidateScalingRules(*down, "spec.autoscaling.behavior.scaleDown", errors);
+        if (a.scale_down_stabilization_seconds && down->stabilization_window_seconds &&
+            *a.scale_down_stabilization_seconds != *down->stabilization_window_seconds) {
+          errors.emplace_back(std::string(kStabilizationConflictMessage));
+        }
+      }
     }
     if (!spec.resources.requests.contains("cpu") && !spec.resources.limits.contains("cpu")) {
       errors.emplace_back("spec.resources.requests.cpu is required when autoscaling is on");

@@ -44,11 +44,46 @@ inline constexpr char kDefaultMemoryRequest[] = "64Mi";
 enum class Mode { kScaled, kHotStandby };
 enum class FailureAction { kRollback, kPause };
 
+// autoscaling/v2 HorizontalPodAutoscalerBehavior, with Kubernetes' own bounds.
+inline constexpr int32_t kMaxPolicyPeriodSeconds = 1800;
+inline constexpr int32_t kMaxStabilizationWindowSeconds = 3600;
+inline constexpr int32_t kMaxScalingPolicies = 10;
+
+enum class ScalingPolicyType { kPods, kPercent };
+enum class SelectPolicy { kMax, kMin, kDisabled };
+
+struct ScalingPolicy {
+  ScalingPolicyType type = ScalingPolicyType::kPercent;
+  int32_t value = 0;           // > 0: pods, or percent of the pods at the start of the period
+  int32_t period_seconds = 0;  // 1..1800
+};
+
+// One direction (scaleUp or scaleDown). Unset fields take the operator's defaults for that
+// direction (see EffectiveScaleUp/EffectiveScaleDown in controller/desired_state).
+struct ScalingRules {
+  std::optional<int32_t> stabilization_window_seconds;  // 0..3600
+  std::optional<SelectPolicy> select_policy;
+  std::vector<ScalingPolicy> policies;  // empty = the defaults
+};
+
+struct ScalingBehavior {
+  std::optional<ScalingRules> scale_up;
+  std::optional<ScalingRules> scale_down;
+};
+
+// The CRD's CEL message for both spellings of the scale-down window set to different values.
+inline constexpr char kStabilizationConflictMessage[] =
+    "autoscaling.scaleDownStabilizationSeconds and autoscaling.behavior.scaleDown.stabilizationWindowSeconds "
+    "disagree; set only behavior.scaleDown.stabilizationWindowSeconds";
+
 struct Autoscaling {
   int32_t min_replicas = kDefaultMinReplicas;
   int32_t max_replicas = 0;  // required
   int32_t target_cpu_utilization_percentage = kDefaultTargetCpuPercent;
-  int32_t scale_down_stabilization_seconds = kDefaultScaleDownStabilizationSeconds;
+  // The older spelling of behavior.scaleDown.stabilizationWindowSeconds; unset means 300 s
+  // unless behavior sets it. Both set with different values is invalid.
+  std::optional<int32_t> scale_down_stabilization_seconds;
+  std::optional<ScalingBehavior> behavior;
 };
 
 struct Rollout {
@@ -107,6 +142,13 @@ struct MiniTwitSpec {
   int32_t termination_grace_period_seconds = kDefaultTerminationGracePeriodSeconds;
 };
 
+// The HorizontalPodAutoscaler's view, copied from its status.
+struct AutoscalerStatus {
+  int32_t current_replicas = 0;
+  int32_t desired_replicas = 0;
+  std::string last_scale_time;  // RFC 3339; empty before the first scale
+};
+
 struct MiniTwitStatus {
   int64_t observed_generation = 0;
   std::string phase;  // Pending | Progressing | Ready | Degraded
@@ -118,6 +160,10 @@ struct MiniTwitStatus {
   std::string last_good_image;
   std::string failed_image;
   std::string active_pod;
+  // The Deployment's spec.replicas: what the MiniTwit wants running now (the HPA's choice
+  // while autoscaling is on).
+  int32_t desired_replicas = 0;
+  std::optional<AutoscalerStatus> autoscaler;  // only while an HPA exists
   Json conditions = Json::array();  // metav1.Condition objects
 };
 
@@ -153,5 +199,7 @@ std::vector<std::string> Validate(const MiniTwitSpec& spec);
 
 const char* ModeName(Mode mode);
 const char* FailureActionName(FailureAction action);
+const char* ScalingPolicyTypeName(ScalingPolicyType type);
+const char* SelectPolicyName(SelectPolicy policy);
 
 }  // namespace minitwit::api

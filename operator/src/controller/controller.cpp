@@ -45,6 +45,20 @@ bool SameMembersExcept(const kube::Json& a, const kube::Json& b, std::initialize
   return compared == others;
 }
 
+// The HPA's status moves with every metrics sample; the MiniTwit's status reports only its
+// replicas and last scale time (see ComputeStatus), so only those are worth a reconcile.
+bool SameAutoscalerStatus(const kube::Json& a, const kube::Json& b) {
+  static const kube::Json kNone = kube::Json::object();
+  const auto status = [](const kube::Json& object) -> const kube::Json& {
+    const auto it = object.find("status");
+    return it == object.end() || !it->is_object() ? kNone : *it;
+  };
+  for (const char* key : {"currentReplicas", "desiredReplicas", "lastScaleTime"}) {
+    if (status(a).value(key, kube::Json()) != status(b).value(key, kube::Json())) return false;
+  }
+  return true;
+}
+
 // The objects are alike but for status and metadata.resourceVersion (the informer's cache
 // holds no managedFields).
 bool SameOutsideStatus(const kube::Json& a, const kube::Json& b) {
@@ -63,6 +77,9 @@ bool UpdateNeedsReconcile(const kube::ResourceType& type, const kube::Json& old_
   const std::string old_version = MetadataString(old_object, "resourceVersion");
   if (old_version.empty() || old_version == MetadataString(new_object, "resourceVersion")) return true;
   if (type.plural != api::kMiniTwitType.plural && StatusDrivesReconcile(type)) return true;
+  if (type.plural == api::kHorizontalPodAutoscalerType.plural && !SameAutoscalerStatus(old_object, new_object)) {
+    return true;
+  }
   return !SameOutsideStatus(old_object, new_object);
 }
 

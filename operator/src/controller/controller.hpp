@@ -30,9 +30,10 @@ struct ControllerOptions {
 // Whether an update event of `type` can change what Reconcile does. A resync (same
 // resourceVersion) always can. Otherwise the change must lie outside what only moves
 // status: our own status writes to a MiniTwit, and the status that other controllers keep
-// on children whose status the reconciler never reads (Service, PodDisruptionBudget, HPA,
+// on children whose status the reconciler never reads (Service, PodDisruptionBudget,
 // NetworkPolicy, PVC, Secret), come back as watch events that would each cost a reconcile.
-// Deployment, StatefulSet and Pod status drive rollouts, database readiness and failover.
+// Deployment, StatefulSet and Pod status drive rollouts, database readiness and failover; of
+// an HPA's status only its replicas and last scale time count (status.autoscaler).
 bool UpdateNeedsReconcile(const kube::ResourceType& type, const kube::Json& old_object, const kube::Json& new_object);
 
 // The cache of one resource type over several namespaces' informers.

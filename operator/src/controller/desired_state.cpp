@@ -230,6 +230,37 @@ Json BuildPodDisruptionBudget(const api::MiniTwit& minitwit) {
           {"spec", spec}};
 }
 
+Json BuildScalingBehavior(const api::Autoscaling& autoscaling) {
+  using api::ScalingPolicy;
+  using api::ScalingPolicyType;
+  const std::optional<api::ScalingBehavior>& behavior = autoscaling.behavior;
+  // Every field is sent, so the HPA never falls back to Kubernetes' defaults (which differ
+  // from ours: its default scale-down removes up to 100% every 15 s).
+  auto rules = [](const std::optional<api::ScalingRules>& given, int32_t window,
+                  const std::vector<ScalingPolicy>& default_policies) {
+    const std::vector<ScalingPolicy>& policies =
+        given && !given->policies.empty() ? given->policies : default_policies;
+    Json json = {{"stabilizationWindowSeconds", given ? given->stabilization_window_seconds.value_or(window) : window},
+                 {"selectPolicy", api::SelectPolicyName(given ? given->select_policy.value_or(api::SelectPolicy::kMax)
+                                                              : api::SelectPolicy::kMax)},
+                 {"policies", Json::array()}};
+    for (const ScalingPolicy& policy : policies) {
+      json["policies"].push_back({{"type", api::ScalingPolicyTypeName(policy.type)},
+                                  {"value", policy.value},
+                                  {"periodSeconds", policy.period_seconds}});
+    }
+    return json;
+  };
+  // Up: double or add 4 pods every 15 s, whichever is more. Down: at most half per minute.
+  static const std::vector<ScalingPolicy> kScaleUp = {{ScalingPolicyType::kPercent, 100, 15},
+                                                      {ScalingPolicyType::kPods, 4, 15}};
+  static const std::vector<ScalingPolicy> kScaleDown = {{ScalingPolicyType::kPercent, 50, 60}};
+  const int32_t down_window =
+      autoscaling.scale_down_stabilization_seconds.value_or(api::kDefaultScaleDownStabilizationSeconds);
+  return {{"scaleUp", rules(behavior ? behavior->scale_up : std::nullopt, 0, kScaleUp)},
+          {"scaleDown", rules(behavior ? behavior->scale_down : std::nullopt, down_window, kScaleDown)}};
+}
+
 std::optional<Json> BuildHorizontalPodAutoscaler(const api::MiniTwit& minitwit) {
   if (minitwit.spec.mode != api::Mode::kScaled || !minitwit.spec.autoscaling) return std::nullopt;
   const api::Autoscaling& a = *minitwit.spec.autoscaling;
@@ -246,16 +277,7 @@ std::optional<Json> BuildHorizontalPodAutoscaler(const api::MiniTwit& minitwit) 
                        {"resource",
                         {{"name", "cpu"},
                          {"target", {{"type", "Utilization"}, {"averageUtilization", a.target_cpu_utilization_percentage}}}}}}})},
-        {"behavior",
-         {{"scaleUp",
-           {{"stabilizationWindowSeconds", 0},
-            {"selectPolicy", "Max"},
-            {"policies", Json::array({{{"type", "Percent"}, {"value", 100}, {"periodSeconds", 15}},
-                                      {{"type", "Pods"}, {"value", 4}, {"periodSeconds", 15}}})}}},
-          {"scaleDown",
-           {{"stabilizationWindowSeconds", a.scale_down_stabilization_seconds},
-            {"selectPolicy", "Max"},
-            {"policies", Json::array({{{"type", "Percent"}, {"value", 50}, {"periodSeconds", 60}}})}}}}}}},
+        {"behavior", BuildScalingBehavior(a)}}},
   };
 }
 

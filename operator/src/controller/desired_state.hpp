@@ -34,7 +34,9 @@ inline constexpr char kRoleStandby[] = "standby";
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
 
 inline constexpr char kFieldManager[] = "minitwit-operator";
-// Sets the first spec.replicas of an autoscaled Deployment, which kFieldManager must not own.
+// Owns spec.replicas of an autoscaled Deployment until the HPA's first scale write: it sets the
+// first count of a new one, and keeps the count when fixed replicas become autoscaled (the
+// field kFieldManager must not own while an HPA scales).
 inline constexpr char kBootstrapFieldManager[] = "minitwit-operator-bootstrap";
 inline constexpr int32_t kServicePort = 80;
 inline constexpr int32_t kPostgresPort = 5432;
@@ -97,6 +99,10 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
 Json BuildService(const api::MiniTwit& minitwit);
 Json BuildPodDisruptionBudget(const api::MiniTwit& minitwit);
 std::optional<Json> BuildHorizontalPodAutoscaler(const api::MiniTwit& minitwit);
+// The HPA's spec.behavior: spec.autoscaling.behavior with every unset field filled from the
+// operator's defaults for its direction (scaleDownStabilizationSeconds, else 300 s, is the
+// default scale-down window).
+Json BuildScalingBehavior(const api::Autoscaling& autoscaling);
 std::optional<Json> BuildSessionSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
 Json BuildDatabaseSecret(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
 Json BuildDatabaseClaim(const api::MiniTwit& minitwit);

@@ -33,8 +33,13 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
       if (!read.ok()) return read.error();
       live = read.value();
     }
+    const bool is_autoscaler = desired.type.plural == api::kHorizontalPodAutoscalerType.plural;
+    if (is_autoscaler) ctx.live_autoscaler = live;
     if (live && IsSubset(desired.object, *live)) continue;
 
+    if (is_deployment && live && minitwit.spec.autoscaling) {
+      if (std::optional<ApiError> error = HandOverReplicas(ctx, name)) return error;
+    }
     Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, kFieldManager);
     if (!applied.ok()) {
       spdlog::warn("{}: applying {} {} failed: {}", ctx.key, desired.type.kind, name, ErrorText(applied.error()));
@@ -43,6 +48,7 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
       return applied.error();
     }
     spdlog::info("{}: applied {} {}", ctx.key, desired.type.kind, name);
+    if (is_autoscaler) ctx.live_autoscaler = applied.value();
     if (is_deployment) {
       const std::string image = TemplateImage(desired.object);
       if (!live) {
@@ -61,6 +67,10 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
         ctx.rollout_complete = false;
         ctx.deadline_exceeded = false;
       }
+      // Only a new pod template is a rollout; new replicas or labels are not.
+      if (!live || !IsSubset(Path(desired.object, {"spec", "template"}), Path(*live, {"spec", "template"}))) {
+        ctx.template_rolling_out = true;
+      }
     }
   }
   return std::nullopt;
@@ -68,31 +78,69 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
 
 std::optional<ApiError> MiniTwitReconciler::BootstrapReplicas(Context& ctx, const std::string& name) {
   const api::MiniTwit& minitwit = ctx.minitwit;
-  const std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit);
-  if (!hpa) return std::nullopt;  // spec.replicas is in the main apply configuration
+  if (!BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;  // replicas are in the main apply
   // The main apply leaves spec.replicas to the HPA, so a new Deployment would start at 1 pod
   // until the HPA's first sync. Set minReplicas once under a manager of its own: the HPA's
   // scale writes take the field over, and kFieldManager never claims it.
-  const Json replicas = Path(*hpa, {"spec", "minReplicas"});
+  return ApplyBootstrapReplicas(ctx, name, minitwit.spec.autoscaling->min_replicas, "");
+}
+
+std::optional<ApiError> MiniTwitReconciler::HandOverReplicas(Context& ctx, const std::string& name) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  if (!BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;
+  // A Deployment that had fixed replicas (or HotStandby's 2) has spec.replicas owned by
+  // kFieldManager alone. The apply about to happen leaves the field out, and server-side
+  // apply removes a field that its last owner stops sending: the Deployment would fall to its
+  // default of 1 pod until the HPA's next sync. So first give the field a second owner, as the
+  // server-side apply documentation's "Transferring ownership" does for an HPA: the live count
+  // clamped to the HPA's bounds, under kBootstrapFieldManager. The HPA's scale writes then
+  // take it over. The resourceVersion makes a concurrent write (the HPA's own) win with a 409
+  // instead of being undone; the reconcile is retried.
+  Result<Json> live = client_.Get(api::kDeploymentType, minitwit.ns, name);  // the cache has no managedFields
+  if (!live.ok()) return live.error();
+  if (!AppliedFieldOwnedBy(live.value(), kFieldManager, {"f:spec", "f:replicas"})) return std::nullopt;
+  const api::Autoscaling& autoscaling = *minitwit.spec.autoscaling;
+  const int64_t replicas = std::clamp<int64_t>(IntAt(live.value(), {"spec", "replicas"}, 1), autoscaling.min_replicas,
+                                               autoscaling.max_replicas);
+  spdlog::info("{}: handing spec.replicas ({}) of Deployment {} over to the autoscaler", ctx.key, replicas, name);
+  return ApplyBootstrapReplicas(ctx, name, replicas, StringAt(live.value(), {"metadata", "resourceVersion"}));
+}
+
+std::optional<ApiError> MiniTwitReconciler::ApplyBootstrapReplicas(Context& ctx, const std::string& name,
+                                                                   int64_t replicas,
+                                                                   const std::string& resource_version) {
+  Json metadata = {{"name", name}, {"namespace", ctx.minitwit.ns}};
+  if (!resource_version.empty()) metadata["resourceVersion"] = resource_version;
   const Json object = {{"apiVersion", api::kDeploymentType.ApiVersion()},
                        {"kind", api::kDeploymentType.kind},
-                       {"metadata", {{"name", name}, {"namespace", minitwit.ns}}},
-                       {"spec", {{"replicas", replicas.is_number_integer() ? replicas : Json(1)}}}};
-  Result<Json> applied = client_.Apply(api::kDeploymentType, minitwit.ns, name, object, kBootstrapFieldManager);
+                       {"metadata", metadata},
+                       {"spec", {{"replicas", replicas}}}};
+  Result<Json> applied = client_.Apply(api::kDeploymentType, ctx.minitwit.ns, name, object, kBootstrapFieldManager);
   if (!applied.ok()) {
-    spdlog::warn("{}: setting initial replicas of Deployment {} failed: {}", ctx.key, name,
+    spdlog::warn("{}: setting replicas of Deployment {} under {} failed: {}", ctx.key, name, kBootstrapFieldManager,
                  ErrorText(applied.error()));
     return applied.error();
   }
   return std::nullopt;
 }
 
+std::optional<ApiError> MiniTwitReconciler::PruneAutoscaler(Context& ctx) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  if (BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;
+  // Before the Deployment's spec.replicas comes back under kFieldManager, so that the HPA
+  // cannot scale it again in between.
+  Result<std::optional<Json>> live = Read(api::kHorizontalPodAutoscalerType, minitwit.ns, DeploymentName(minitwit));
+  if (!live.ok()) return live.error();
+  if (!live.value() || !IsOwnedBy(*live.value(), minitwit.uid)) return std::nullopt;
+  kube::Status deleted = client_.Delete(api::kHorizontalPodAutoscalerType, minitwit.ns, DeploymentName(minitwit));
+  if (!deleted.ok() && !deleted.error().IsNotFound()) return deleted.error();
+  spdlog::info("{}: deleted HorizontalPodAutoscaler {}", ctx.key, DeploymentName(minitwit));
+  return std::nullopt;
+}
+
 std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
   const api::MiniTwit& minitwit = ctx.minitwit;
-  std::vector<std::pair<kube::ResourceType, std::string>> unwanted;
-  if (!BuildHorizontalPodAutoscaler(minitwit)) {
-    unwanted.emplace_back(api::kHorizontalPodAutoscalerType, DeploymentName(minitwit));
-  }
+  std::vector<std::pair<kube::ResourceType, std::string>> unwanted;  // the HPA: PruneAutoscaler
   if (!minitwit.spec.database.in_cluster) {
     // The claim and credentials stay: deleting data is never the operator's call.
     unwanted.emplace_back(api::kStatefulSetType, DatabaseName(minitwit));

@@ -82,6 +82,21 @@ inline bool IsOwnedBy(const Json& object, const std::string& uid) {
   return false;
 }
 
+// True when `manager`'s Apply entry in metadata.managedFields owns the field at `path`
+// (fieldsV1 keys such as "f:spec", "f:replicas"). Needs an object read from the server: the
+// informers' caches drop managedFields.
+inline bool AppliedFieldOwnedBy(const Json& object, const std::string& manager,
+                                std::initializer_list<const char*> path) {
+  const Json& entries = Path(object, {"metadata", "managedFields"});
+  if (!entries.is_array()) return false;
+  for (const Json& entry : entries) {
+    if (entry.value("manager", "") != manager || entry.value("operation", "") != "Apply") continue;
+    if (!entry.value("subresource", "").empty()) continue;
+    if (!Path(Path(entry, {"fieldsV1"}), path).is_null()) return true;
+  }
+  return false;
+}
+
 inline std::string ErrorText(const ApiError& error) {
   return std::to_string(error.status) + " " + error.reason + ": " + error.message;
 }
@@ -98,8 +113,12 @@ struct MiniTwitReconciler::Context {
   std::optional<Json> live_deployment;
   std::string live_image;
   bool deployment_current = false;  // the Deployment controller has seen the latest spec
-  bool rollout_complete = false;
+  bool rollout_complete = false;  // every replica runs the current template and is available
+  // A change of the pod template is rolling out. Pods being added or removed (the HPA, a new
+  // spec.replicas) are not a rollout: phase stays Ready.
+  bool template_rolling_out = false;
   bool deadline_exceeded = false;
+  std::optional<Json> live_autoscaler;  // the HPA as last read or applied; status.autoscaler
   bool rollout_failed_unhandled = false;  // deadline missed and nothing to roll back to / Pause
   std::string degraded_reason;
   std::string degraded_message;

@@ -72,6 +72,16 @@ void MiniTwitReconciler::TrackRollout(Context& ctx) {
                 "image " + ctx.live_image + " is available on " + std::to_string(desired_replicas) + " replicas");
   }
   if (ctx.rollout_complete && ctx.live_image == wanted) status.failed_image.clear();
+
+  // Scaling is not a rollout. While every pod runs the template and that template's image has
+  // rolled out completely before, pods being added (not yet available) or removed only change
+  // the count. A new template shows as pods of an older one (updatedReplicas < replicas) or as
+  // an image that never finished rolling out; ApplyChildren also marks a template it changes.
+  const bool only_scaling = !ctx.deadline_exceeded && !ctx.live_image.empty() &&
+                            ctx.live_image == status.last_good_image &&
+                            IntAt(live, {"status", "updatedReplicas"}) >= IntAt(live, {"status", "replicas"}) &&
+                            IntAt(live, {"status", "availableReplicas"}) > 0;
+  ctx.template_rolling_out = !ctx.rollout_complete && !only_scaling;
 }
 
 }  // namespace minitwit::controller

@@ -26,6 +26,15 @@ void MiniTwitReconciler::ComputeStatus(Context& ctx) {
   status.updated_replicas = static_cast<int32_t>(IntAt(live, {"status", "updatedReplicas"}));
   status.image = ctx.live_deployment ? ctx.live_image : "";
   const int64_t available = IntAt(live, {"status", "availableReplicas"});
+  status.desired_replicas = ctx.live_deployment ? static_cast<int32_t>(IntAt(live, {"spec", "replicas"}, 1)) : 0;
+  if (ctx.live_autoscaler && minitwit.spec.autoscaling) {
+    const Json& hpa = *ctx.live_autoscaler;
+    status.autoscaler = api::AutoscalerStatus{static_cast<int32_t>(IntAt(hpa, {"status", "currentReplicas"})),
+                                              static_cast<int32_t>(IntAt(hpa, {"status", "desiredReplicas"})),
+                                              StringAt(hpa, {"status", "lastScaleTime"})};
+  } else if (!minitwit.spec.autoscaling) {
+    status.autoscaler.reset();
+  }
 
   SetCondition(status.conditions, ctx.database_condition, generation, now);
 
@@ -49,7 +58,7 @@ void MiniTwitReconciler::ComputeStatus(Context& ctx) {
                  {kConditionProgressing, kStatusFalse, kReasonProgressDeadlineExceeded,
                   "image " + ctx.live_image + " missed its progress deadline"},
                  generation, now);
-  } else if (ctx.rollout_complete) {
+  } else if (!ctx.template_rolling_out) {
     SetCondition(status.conditions,
                  {kConditionProgressing, kStatusFalse, kReasonRolloutComplete, "image " + ctx.live_image + " is rolled out"},
                  generation, now);
@@ -93,7 +102,7 @@ void MiniTwitReconciler::ComputeStatus(Context& ctx) {
   } else if (!ctx.live_deployment || ctx.database_blocked ||
              ctx.database_condition.status != kStatusTrue) {
     status.phase = kPhasePending;
-  } else if (!ctx.rollout_complete) {
+  } else if (ctx.template_rolling_out) {
     status.phase = kPhaseProgressing;
   } else {
     status.phase = kPhaseReady;

@@ -151,8 +151,8 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (std::optional<ReconcileResult> early = ResolveInputs(ctx)) return *early;
   TrackRollout(ctx);
 
-  std::optional<ApiError> failure;
-  if (!ctx.database_blocked) failure = ApplyChildren(ctx);
+  std::optional<ApiError> failure = PruneAutoscaler(ctx);
+  if (!failure && !ctx.database_blocked) failure = ApplyChildren(ctx);
   if (!failure) failure = PruneChildren(ctx);
   if (!failure && minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();

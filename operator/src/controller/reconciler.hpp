@@ -92,6 +92,13 @@ class MiniTwitReconciler : public Reconciler {
   std::optional<kube::ApiError> ApplyChildren(Context& ctx);
   // Sets a new autoscaled Deployment's replicas to minReplicas under kBootstrapFieldManager.
   std::optional<kube::ApiError> BootstrapReplicas(Context& ctx, const std::string& name);
+  // Before a live Deployment becomes autoscaled: gives spec.replicas a second owner so that
+  // the main apply, which stops sending it, does not reset it.
+  std::optional<kube::ApiError> HandOverReplicas(Context& ctx, const std::string& name);
+  std::optional<kube::ApiError> ApplyBootstrapReplicas(Context& ctx, const std::string& name, int64_t replicas,
+                                                       const std::string& resource_version);
+  // Deletes the HPA when autoscaling is off, before the Deployment gets spec.replicas back.
+  std::optional<kube::ApiError> PruneAutoscaler(Context& ctx);
   std::optional<kube::ApiError> PruneChildren(Context& ctx);
   std::optional<kube::ApiError> ManageActivePod(Context& ctx);
   void ComputeStatus(Context& ctx);

@@ -1,6 +1,9 @@
 // minitwit-sim: wiring only; see options.cpp for the command line.
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
+#include <fstream>
 #include <iostream>
 
 #include "sim/generator.hpp"
@@ -8,6 +11,23 @@
 #include "sim/report.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
+#include "sim/timeseries.hpp"
+
+namespace {
+
+bool WriteTimeSeries(const std::string& path, const minitwit::sim::TimeSeries& series) {
+  std::ofstream out(path);
+  if (path.ends_with(".json")) {
+    out << series.Json().dump(1) << "\n";
+  } else {
+    out << series.Csv();
+  }
+  out.close();
+  if (!out) std::cerr << "minitwit-sim: cannot write " << path << "\n";
+  return static_cast<bool>(out);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace minitwit::sim;
@@ -59,7 +79,13 @@ int main(int argc, char** argv) {
   settings.register_users = options.register_users;
   settings.honor_delays = options.honor_delays;
   settings.speedup = options.speedup;
+  settings.max_in_flight = options.max_in_flight;
+  const bool progress = !options.quiet && isatty(STDERR_FILENO) == 1;
+  if (progress) {
+    settings.progress = [](const std::string& line) { std::cerr << "\r" << line << "\x1b[K" << std::flush; };
+  }
 
+  int stopped_by = 0;
   try {
     Runner runner(settings);
     if (auto error = runner.Resolve()) {
@@ -67,12 +93,37 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::optional<std::int64_t> expected;
-    if (!actions.empty()) {
-      report.phases.push_back(runner.RunScenario(actions));
-      expected = actions.back().id;
+    if (options.profile) {
+      // Open loop: registers first (closed, so every later action's users exist), then the
+      // rest on the profile's schedule, cycling.
+      std::vector<Action> registers;
+      std::vector<Action> activity;
+      for (Action& action : actions) {
+        (action.kind == ActionKind::kRegister ? registers : activity).push_back(std::move(action));
+      }
+      if (activity.empty()) {
+        std::cerr << "minitwit-sim: open loop needs actions other than register\n";
+        return 2;
+      }
+      if (!registers.empty()) report.phases.push_back(runner.RunScenario(registers));
+      if (runner.StoppedBySignal() == 0) report.phases.push_back(runner.RunOpenLoop(activity, *options.profile));
+    } else {
+      if (!actions.empty()) {
+        report.phases.push_back(runner.RunScenario(actions));
+        expected = actions.back().id;
+      }
+      if (options.read_mix > 0 && runner.StoppedBySignal() == 0) {
+        report.phases.push_back(runner.RunReads(options.read_mix));
+      }
     }
-    if (options.read_mix > 0) report.phases.push_back(runner.RunReads(options.read_mix));
-    report.latest = runner.CheckLatest(expected);
+    if (progress) std::cerr << "\n";
+    stopped_by = runner.StoppedBySignal();
+    if (stopped_by == 0) {
+      report.latest = runner.CheckLatest(expected);
+    } else {
+      report.latest.error = "not checked: stopped by signal " + std::to_string(stopped_by);
+    }
+    if (!options.timeseries_path.empty() && !WriteTimeSeries(options.timeseries_path, runner.Series())) return 2;
   } catch (const std::exception& error) {
     std::cerr << "minitwit-sim: " << error.what() << "\n";
     return 2;
@@ -82,6 +133,10 @@ int main(int argc, char** argv) {
     std::cout << ReportJson(report).dump(2) << "\n";
   } else {
     std::cout << ReportText(report);
+  }
+  if (stopped_by != 0) {
+    std::cerr << "minitwit-sim: stopped by signal " << stopped_by << "; the summary above is partial\n";
+    return 128 + stopped_by;
   }
   if (report.TotalErrors() > options.max_errors) return 1;
   if (!report.latest.error.empty() || !report.latest.Matches()) return 3;

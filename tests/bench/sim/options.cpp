@@ -22,7 +22,19 @@ Replays the ITU-MiniTwit course simulator against a MiniTwit server.
   --read-mix N         after the scenario, N GETs alternating /msgs?no=100 and /public
   --max-errors N       exit 1 when more errors than N (0)
   --json               print the summary as JSON
-Exit: 0 ok, 1 too many errors, 2 usage or input error, 3 /latest mismatch or unreadable.
+Open loop (arrivals on a schedule, whatever the server's speed; registers go first, closed):
+  --rate R --duration D  R requests per second for D (30s, 2m, 500ms)
+  --profile P          steps and ramps: [NAME:]DURATION@RATE or [NAME:]DURATION@FROM-TO,
+                       comma-separated or one per line in file P ('#' comments), e.g.
+                       'warm:30s@20,step:120s@150,drop:60s@0'
+  --max-in-flight N    an arrival finding N requests outstanding is dropped (256)
+                       latency counts from the intended send time; the scenario cycles
+Output:
+  --timeseries FILE    one row per second (sent, ok, errors by kind, p50, p99, max) to
+                       FILE.csv or FILE.json
+  --quiet              no live progress line (shown only when stderr is a terminal)
+Exit: 0 ok, 1 too many errors, 2 usage or input error, 3 /latest mismatch or unreadable,
+128+N stopped by signal N (130 for Ctrl-C) after printing the partial summary.
 )";
 
 namespace {
@@ -71,6 +83,8 @@ OptionsResult ParseOptions(const std::vector<std::string>& args) {
     result.error = std::move(message);
     return result;
   };
+  std::optional<double> rate;
+  std::optional<double> duration;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&](std::string* out) {
@@ -129,11 +143,43 @@ OptionsResult ParseOptions(const std::vector<std::string>& args) {
       if (!number(&o.max_errors)) return fail("--max-errors needs a count");
     } else if (arg == "--json") {
       o.json = true;
+    } else if (arg == "--rate") {
+      if (!value(&text)) return fail("--rate needs requests per second");
+      ProfileResult parsed = ParseProfile("rate:1s@" + text);
+      if (!parsed.error.empty()) return fail("--rate needs a non-negative number, not '" + text + "'");
+      rate = parsed.profile.segments[0].from_rps;
+    } else if (arg == "--duration") {
+      if (!value(&text)) return fail("--duration needs a time");
+      ProfileResult parsed = ParseProfile("rate:" + text + "@0");
+      if (!parsed.error.empty()) return fail("--duration needs a positive time (30s, 2m, 500ms), not '" + text + "'");
+      duration = parsed.profile.segments[0].duration_s;
+    } else if (arg == "--profile") {
+      if (!value(&text)) return fail("--profile needs segments or a file");
+      ProfileResult parsed = LoadProfile(text);
+      if (!parsed.error.empty()) return fail(parsed.error);
+      o.profile = std::move(parsed.profile);
+    } else if (arg == "--max-in-flight") {
+      if (!number(&o.max_in_flight) || o.max_in_flight == 0) return fail("--max-in-flight needs a positive count");
+    } else if (arg == "--quiet") {
+      o.quiet = true;
+    } else if (arg == "--timeseries") {
+      if (!value(&o.timeseries_path)) return fail("--timeseries needs a file");
+      if (!o.timeseries_path.ends_with(".csv") && !o.timeseries_path.ends_with(".json")) {
+        return fail("--timeseries: the file must end in .csv or .json");
+      }
     } else {
       return fail("unknown argument " + arg);
     }
   }
   if (o.help) return result;
+  if (rate || duration) {
+    if (o.profile) return fail("--rate/--duration and --profile exclude each other");
+    if (!rate || !duration) return fail("--rate and --duration go together");
+    o.profile = Profile{{Segment{"rate", *duration, *rate, *rate}}};
+  }
+  if (o.profile && (o.honor_delays || o.read_mix > 0)) {
+    return fail("open loop (--rate, --profile) sets its own pace: no --honor-delays, --speedup or --read-mix");
+  }
   if (o.url.empty()) return fail("--url is required");
   if (!ParseUrl(o.url, &o.host, &o.port, &o.base_path)) return fail("--url must look like http://host:port");
   if (!o.scenario_path.empty() && o.generate > 0) return fail("--scenario and --generate exclude each other");

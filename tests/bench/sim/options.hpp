@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/profile.hpp"
 #include "sim/scenario.hpp"
 
 namespace minitwit::sim {
@@ -29,6 +30,11 @@ struct Options {
   std::vector<ActionKind> only;    // --only tweet,follow: these kinds plus register
   bool json = false;
   std::size_t max_errors = 0;
+  // Open loop (--rate R --duration D, or --profile): arrivals on a schedule instead of users.
+  std::optional<Profile> profile;
+  std::size_t max_in_flight = 256;
+  bool quiet = false;               // no progress line even on a terminal
+  std::string timeseries_path;      // --timeseries FILE.csv or FILE.json
   bool help = false;
 };
 

@@ -47,7 +47,8 @@ nlohmann::ordered_json ReportJson(const RunReport& report) {
     p["users"] = phase.users;
     p["requests"] = t.Requests();
     p["errors"] = {{"total", t.Errors()}, {"connection", t.ConnectionErrors()},
-                   {"timeout", t.Timeouts()}, {"status", t.WrongStatus()}};
+                   {"timeout", t.Timeouts()}, {"status", t.WrongStatus()},
+                   {"dropped", t.Dropped()}};
     p["over_budget"] = t.OverBudget();
     p["elapsed_s"] = Round(phase.elapsed_s);
     p["requests_per_s"] = Round(Rate(phase));
@@ -99,9 +100,10 @@ std::string ReportText(const RunReport& report) {
   for (const PhaseResult& phase : report.phases) {
     const Tally& t = phase.tally;
     const LatencySummary s = Summarize(t.Latencies());
-    out += Format("%-8s users=%zu requests=%zu errors=%zu (connection=%zu timeout=%zu status=%zu) over_budget=%zu\n",
+    out += Format("%-8s users=%zu requests=%zu errors=%zu (connection=%zu timeout=%zu status=%zu dropped=%zu) "
+                  "over_budget=%zu\n",
                   phase.name.c_str(), phase.users, t.Requests(), t.Errors(), t.ConnectionErrors(),
-                  t.Timeouts(), t.WrongStatus(), t.OverBudget());
+                  t.Timeouts(), t.WrongStatus(), t.Dropped(), t.OverBudget());
     out += Format("         %.1f req/s in %.2f s; latency ms p50=%.2f p90=%.2f p99=%.2f max=%.2f\n",
                   Rate(phase), phase.elapsed_s, s.p50, s.p90, s.p99, s.max);
     for (const Stage& stage : phase.stages) {

@@ -35,6 +35,7 @@ std::string_view OutcomeName(Outcome outcome) {
     case Outcome::kConnectionError: return "ConnectionError";
     case Outcome::kTimeout: return "ReadTimeout";
     case Outcome::kWrongStatus: return "status";
+    case Outcome::kDropped: return "dropped";
   }
   return "unknown";
 }
@@ -86,6 +87,11 @@ LatencySummary Summarize(std::vector<double> latencies_ms) {
 
 void Tally::Record(RequestKind kind, Outcome outcome, double latency_ms, double budget_ms,
                    std::int64_t id, int status, std::string_view detail) {
+  if (outcome == Outcome::kDropped) {  // never sent: no latency, not a request
+    ++dropped_;
+    if (samples_.size() < kMaxSamples) samples_.push_back({id, kind, outcome, 0, 0, std::string(detail)});
+    return;
+  }
   ++requests_;
   latencies_ms_.push_back(latency_ms);
   if (latency_ms > budget_ms) ++over_budget_;
@@ -98,7 +104,8 @@ void Tally::Record(RequestKind kind, Outcome outcome, double latency_ms, double 
     case Outcome::kConnectionError: ++connection_errors_; break;
     case Outcome::kTimeout: ++timeouts_; break;
     case Outcome::kWrongStatus: ++wrong_status_; break;
-    case Outcome::kOk: break;
+    case Outcome::kOk:
+    case Outcome::kDropped: break;
   }
   if (samples_.size() < kMaxSamples) {
     samples_.push_back({id, kind, outcome, status, latency_ms, std::string(detail)});
@@ -114,6 +121,7 @@ void Tally::Merge(const Tally& other) {
   connection_errors_ += other.connection_errors_;
   timeouts_ += other.timeouts_;
   wrong_status_ += other.wrong_status_;
+  dropped_ += other.dropped_;
   over_budget_ += other.over_budget_;
   latencies_ms_.insert(latencies_ms_.end(), other.latencies_ms_.begin(), other.latencies_ms_.end());
   for (std::size_t k = 0; k < kRequestKindCount; ++k) {

@@ -20,8 +20,9 @@ std::string_view RequestKindName(RequestKind kind);
 // What went wrong on the wire, before any status code is looked at.
 enum class TransportError { kNone, kConnect, kConnectTimeout, kReadTimeout, kOther };
 
-// The course dashboard's error kinds.
-enum class Outcome { kOk, kConnectionError, kTimeout, kWrongStatus };
+// The course dashboard's error kinds, plus kDropped: an open-loop arrival that was not sent
+// because too many requests were already in flight (the load tool's limit, not the server's).
+enum class Outcome { kOk, kConnectionError, kTimeout, kWrongStatus, kDropped };
 std::string_view OutcomeName(Outcome outcome);
 
 // register: 204 or 400; tweet/follow/unfollow: 204 only; reads and /latest: 200.
@@ -70,10 +71,11 @@ class Tally {
   void Merge(const Tally& other);
 
   std::size_t Requests() const { return requests_; }
-  std::size_t Errors() const { return connection_errors_ + timeouts_ + wrong_status_; }
+  std::size_t Errors() const { return connection_errors_ + timeouts_ + wrong_status_ + dropped_; }
   std::size_t ConnectionErrors() const { return connection_errors_; }
   std::size_t Timeouts() const { return timeouts_; }
   std::size_t WrongStatus() const { return wrong_status_; }
+  std::size_t Dropped() const { return dropped_; }
   // Requests that took longer than the budget in total (connect + read), errors or not.
   std::size_t OverBudget() const { return over_budget_; }
   const std::vector<double>& Latencies() const { return latencies_ms_; }
@@ -85,6 +87,7 @@ class Tally {
   std::size_t connection_errors_ = 0;
   std::size_t timeouts_ = 0;
   std::size_t wrong_status_ = 0;
+  std::size_t dropped_ = 0;
   std::size_t over_budget_ = 0;
   std::vector<double> latencies_ms_;
   std::array<KindTally, kRequestKindCount> by_kind_{};

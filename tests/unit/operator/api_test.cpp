@@ -72,6 +72,7 @@ TEST(MiniTwitFromJson, ReadsEveryField) {
   EXPECT_EQ(spec.autoscaling->max_replicas, 9);
   EXPECT_EQ(spec.autoscaling->target_cpu_utilization_percentage, 70);
   EXPECT_EQ(spec.autoscaling->scale_down_stabilization_seconds, 60);
+  EXPECT_FALSE(spec.autoscaling->behavior.has_value());
   EXPECT_EQ(spec.rollout.max_surge, IntOrString(std::string("25%")));
   EXPECT_EQ(spec.rollout.on_failure, FailureAction::kPause);
   ASSERT_TRUE(spec.database.in_cluster.has_value());
@@ -123,6 +124,66 @@ TEST(MiniTwitFromJson, SpecRoundTripsThroughJson) {
   EXPECT_EQ(SpecToJson(first.value->spec)["database"]["external"]["caKey"], "ca.crt");
 }
 
+TEST(MiniTwitFromJson, ReadsScalingBehavior) {
+  Json object = MinimalObject();
+  object["spec"]["autoscaling"] = Json::parse(R"({"maxReplicas": 10, "behavior": {
+      "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                  "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]},
+      "scaleDown": {"selectPolicy": "Min",
+                    "policies": [{"type": "Pods", "value": 1, "periodSeconds": 30},
+                                 {"type": "Percent", "value": 50, "periodSeconds": 300}]}}})");
+  Parsed<MiniTwit> parsed = MiniTwitFromJson(object);
+  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  const Autoscaling& a = *parsed.value->spec.autoscaling;
+  EXPECT_FALSE(a.scale_down_stabilization_seconds.has_value());
+  ASSERT_TRUE(a.behavior.has_value());
+  ASSERT_TRUE(a.behavior->scale_up.has_value());
+  EXPECT_EQ(a.behavior->scale_up->stabilization_window_seconds, 0);
+  EXPECT_EQ(a.behavior->scale_up->select_policy, SelectPolicy::kMax);
+  ASSERT_EQ(a.behavior->scale_up->policies.size(), 1u);
+  EXPECT_EQ(a.behavior->scale_up->policies[0].type, ScalingPolicyType::kPercent);
+  EXPECT_EQ(a.behavior->scale_up->policies[0].value, 50);
+  EXPECT_EQ(a.behavior->scale_up->policies[0].period_seconds, 60);
+  ASSERT_TRUE(a.behavior->scale_down.has_value());
+  EXPECT_FALSE(a.behavior->scale_down->stabilization_window_seconds.has_value());
+  EXPECT_EQ(a.behavior->scale_down->select_policy, SelectPolicy::kMin);
+  ASSERT_EQ(a.behavior->scale_down->policies.size(), 2u);
+  EXPECT_EQ(a.behavior->scale_down->policies[0].type, ScalingPolicyType::kPods);
+  EXPECT_TRUE(Validate(parsed.value->spec).empty()) << Validate(parsed.value->spec).front();
+
+  Json again = object;
+  again["spec"] = SpecToJson(parsed.value->spec);
+  EXPECT_EQ(again["spec"]["autoscaling"]["behavior"], object["spec"]["autoscaling"]["behavior"]);
+  EXPECT_FALSE(again["spec"]["autoscaling"].contains("scaleDownStabilizationSeconds"));
+
+  object["spec"]["autoscaling"]["behavior"]["scaleUp"]["selectPolicy"] = "Fastest";
+  parsed = MiniTwitFromJson(object);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error.find("spec.autoscaling.behavior.scaleUp.selectPolicy"), std::string::npos) << parsed.error;
+  object["spec"]["autoscaling"]["behavior"]["scaleUp"]["selectPolicy"] = "Max";
+  object["spec"]["autoscaling"]["behavior"]["scaleDown"]["policies"][1]["type"] = "Ratio";
+  parsed = MiniTwitFromJson(object);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error.find("spec.autoscaling.behavior.scaleDown.policies[1].type"), std::string::npos)
+      << parsed.error;
+}
+
+TEST(MiniTwitFromJson, StatusRoundTripsTheAutoscalerView) {
+  MiniTwitStatus status;
+  status.desired_replicas = 5;
+  status.autoscaler = AutoscalerStatus{3, 5, "2026-11-30T12:00:00Z"};
+  const Json json = StatusToJson(status);
+  EXPECT_EQ(json["desiredReplicas"], 5);
+  EXPECT_EQ(json["autoscaler"], Json::parse(R"({"currentReplicas": 3, "desiredReplicas": 5,
+      "lastScaleTime": "2026-11-30T12:00:00Z"})"));
+  Json object = MinimalObject();
+  object["status"] = json;
+  Parsed<MiniTwit> parsed = MiniTwitFromJson(object);
+  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  EXPECT_EQ(StatusToJson(parsed.value->status), json);
+  EXPECT_FALSE(StatusToJson(MiniTwitStatus{}).contains("autoscaler"));
+}
+
 TEST(MiniTwitFromJson, DeletionTimestampMarksDeleting) {
   Json object = MinimalObject();
   object["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
@@ -161,13 +222,40 @@ TEST_F(ValidateTest, ExactlyOneDatabase) {
 
 TEST_F(ValidateTest, AutoscalingBounds) {
   MiniTwitSpec spec = Valid();
-  spec.autoscaling = Autoscaling{5, 3, 60, 300};
+  spec.autoscaling = Autoscaling{5, 3, 60, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "minReplicas must be less than or equal to maxReplicas"));
-  spec.autoscaling = Autoscaling{2, 5, 0, 300};
+  spec.autoscaling = Autoscaling{2, 5, 0, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "targetCPUUtilizationPercentage"));
-  spec.autoscaling = Autoscaling{2, 5, 60, 300};
+  spec.autoscaling = Autoscaling{2, 5, 60, 300, std::nullopt};
   spec.resources.requests.clear();
   EXPECT_TRUE(HasError(Validate(spec), "requests.cpu is required"));
+}
+
+TEST_F(ValidateTest, ScalingBehaviorBounds) {
+  MiniTwitSpec spec = Valid();
+  spec.autoscaling = Autoscaling{2, 5, 60, std::nullopt, ScalingBehavior{}};
+  EXPECT_TRUE(Validate(spec).empty());
+  ScalingRules& up = spec.autoscaling->behavior->scale_up.emplace();
+  up.stabilization_window_seconds = 3601;
+  up.policies = {{ScalingPolicyType::kPods, 0, 15}, {ScalingPolicyType::kPercent, 50, 1801}};
+  const std::vector<std::string> errors = Validate(spec);
+  EXPECT_TRUE(HasError(errors, "behavior.scaleUp.stabilizationWindowSeconds must be between 0 and 3600"));
+  EXPECT_TRUE(HasError(errors, "behavior.scaleUp.policies[0].value must be greater than zero"));
+  EXPECT_TRUE(HasError(errors, "behavior.scaleUp.policies[1].periodSeconds must be between 1 and 1800"));
+  EXPECT_EQ(errors.size(), 3u);
+  up = ScalingRules{0, SelectPolicy::kMax, std::vector<ScalingPolicy>(11, {ScalingPolicyType::kPods, 1, 15})};
+  EXPECT_TRUE(HasError(Validate(spec), "at most 10 policies"));
+}
+
+TEST_F(ValidateTest, BothSpellingsOfTheScaleDownWindowMustAgree) {
+  MiniTwitSpec spec = Valid();
+  spec.autoscaling = Autoscaling{2, 5, 60, 300, ScalingBehavior{}};
+  spec.autoscaling->behavior->scale_down = ScalingRules{120, std::nullopt, {}};
+  EXPECT_TRUE(HasError(Validate(spec), kStabilizationConflictMessage));
+  spec.autoscaling->scale_down_stabilization_seconds = 120;
+  EXPECT_TRUE(Validate(spec).empty());
+  spec.autoscaling->scale_down_stabilization_seconds.reset();
+  EXPECT_TRUE(Validate(spec).empty());
 }
 
 TEST_F(ValidateTest, HotStandbyRules) {
@@ -177,7 +265,7 @@ TEST_F(ValidateTest, HotStandbyRules) {
   spec.replicas = 3;
   EXPECT_TRUE(HasError(Validate(spec), "must be 2 in HotStandby"));
   spec.replicas = 2;
-  spec.autoscaling = Autoscaling{2, 4, 60, 300};
+  spec.autoscaling = Autoscaling{2, 4, 60, 300, std::nullopt};
   EXPECT_TRUE(HasError(Validate(spec), "not allowed in HotStandby"));
 }
 

@@ -77,6 +77,20 @@ TEST(UpdateNeedsReconcileTest, ChildStatusCountsOnlyWhereTheReconcilerReadsIt) {
   EXPECT_FALSE(UpdateNeedsReconcile(api::kPodDisruptionBudgetType, old_object, status_moved));
   EXPECT_FALSE(UpdateNeedsReconcile(api::kServiceType, old_object, status_moved));
   EXPECT_FALSE(UpdateNeedsReconcile(api::kHorizontalPodAutoscalerType, old_object, status_moved));
+  // An HPA's status counts when its replicas or last scale time move, not its metrics.
+  Json hpa = Versioned(child, "30");
+  hpa["status"] = {{"currentReplicas", 2}, {"desiredReplicas", 2}, {"currentMetrics", Json::array()}};
+  Json metrics_moved = Versioned(hpa, "31");
+  metrics_moved["status"]["currentMetrics"] = Json::array({{{"type", "Resource"}}});
+  EXPECT_FALSE(UpdateNeedsReconcile(api::kHorizontalPodAutoscalerType, hpa, metrics_moved));
+  for (const char* key : {"currentReplicas", "desiredReplicas"}) {
+    Json scaled = Versioned(hpa, "32");
+    scaled["status"][key] = 4;
+    EXPECT_TRUE(UpdateNeedsReconcile(api::kHorizontalPodAutoscalerType, hpa, scaled)) << key;
+  }
+  Json scaled_at = Versioned(hpa, "33");
+  scaled_at["status"]["lastScaleTime"] = "2026-11-30T12:00:00Z";
+  EXPECT_TRUE(UpdateNeedsReconcile(api::kHorizontalPodAutoscalerType, hpa, scaled_at));
   // Someone edits a child's spec: the operator puts it back.
   Json edited = Versioned(child, "22");
   edited["spec"]["x"] = 2;

@@ -13,8 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The repository root, found from this file's path (tests/unit/operator/crd_test.cpp).
-fs::path RepoRoot() { return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path(); }
+fs::path RepoRoot() { return fs::path(MINITWIT_SOURCE_DIR); }
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -90,7 +89,7 @@ TEST(Crd, PrinterColumns) {
   for (const YAML::Node& column : Version(LoadCrd())["additionalPrinterColumns"]) {
     names.push_back(column["name"].as<std::string>());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"Mode", "Replicas", "Ready", "Image", "Phase", "Age"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"Mode", "Desired", "Replicas", "Ready", "Image", "Phase", "Age"}));
 }
 
 TEST(Crd, EveryPropertyHasADescription) {
@@ -109,7 +108,8 @@ TEST(Crd, DefaultsMirrorTheOperator) {
   EXPECT_EQ(Property(spec, {"replicas"})["minimum"].as<int>(), 0);
   EXPECT_EQ(Property(spec, {"replicas"})["maximum"].as<int>(), 100);
   EXPECT_EQ(Property(spec, {"autoscaling", "targetCPUUtilizationPercentage"})["default"].as<int>(), 60);
-  EXPECT_EQ(Property(spec, {"autoscaling", "scaleDownStabilizationSeconds"})["default"].as<int>(), 300);
+  // No default: a defaulted 300 would conflict with behavior.scaleDown.stabilizationWindowSeconds.
+  EXPECT_FALSE(Property(spec, {"autoscaling", "scaleDownStabilizationSeconds"})["default"].IsDefined());
   EXPECT_EQ(Property(spec, {"rollout", "progressDeadlineSeconds"})["default"].as<int>(), 120);
   EXPECT_EQ(Property(spec, {"rollout", "onFailure"})["default"].as<std::string>(), "Rollback");
   EXPECT_TRUE(Property(spec, {"rollout", "maxSurge"})["x-kubernetes-int-or-string"].as<bool>());
@@ -151,6 +151,37 @@ TEST(Crd, CelRulesCoverTheCrossFieldConstraints) {
   EXPECT_TRUE(has("replicas must be 2 in HotStandby"));
   EXPECT_TRUE(has("must not contain whitespace"));
   EXPECT_TRUE(has("must not both be zero"));
+  EXPECT_TRUE(has("set only behavior.scaleDown.stabilizationWindowSeconds"));
+}
+
+// The bounds of autoscaling/v2 HorizontalPodAutoscalerBehavior, which the API server would
+// otherwise only report when the operator applies the HPA (and the user would not see).
+TEST(Crd, ScalingBehaviorHasKubernetesBounds) {
+  const YAML::Node behavior =
+      Property(Version(LoadCrd())["schema"]["openAPIV3Schema"], {"spec", "autoscaling", "behavior"});
+  for (const char* direction : {"scaleUp", "scaleDown"}) {
+    SCOPED_TRACE(direction);
+    const YAML::Node rules = Property(behavior, {direction});
+    const YAML::Node window = Property(rules, {"stabilizationWindowSeconds"});
+    EXPECT_EQ(window["minimum"].as<int>(), 0);
+    EXPECT_EQ(window["maximum"].as<int>(), 3600);
+    std::vector<std::string> selects;
+    for (const YAML::Node& value : Property(rules, {"selectPolicy"})["enum"]) selects.push_back(value.as<std::string>());
+    EXPECT_EQ(selects, (std::vector<std::string>{"Max", "Min", "Disabled"}));
+    const YAML::Node policies = Property(rules, {"policies"});
+    EXPECT_EQ(policies["minItems"].as<int>(), 1);
+    EXPECT_EQ(policies["maxItems"].as<int>(), 10);
+    const YAML::Node policy = policies["items"];
+    std::vector<std::string> required;
+    for (const YAML::Node& value : policy["required"]) required.push_back(value.as<std::string>());
+    EXPECT_EQ(required, (std::vector<std::string>{"type", "value", "periodSeconds"}));
+    std::vector<std::string> types;
+    for (const YAML::Node& value : Property(policy, {"type"})["enum"]) types.push_back(value.as<std::string>());
+    EXPECT_EQ(types, (std::vector<std::string>{"Pods", "Percent"}));
+    EXPECT_EQ(Property(policy, {"value"})["minimum"].as<int>(), 1);
+    EXPECT_EQ(Property(policy, {"periodSeconds"})["minimum"].as<int>(), 1);
+    EXPECT_EQ(Property(policy, {"periodSeconds"})["maximum"].as<int>(), 1800);
+  }
 }
 
 TEST(Crd, StatusConditionsAreAListMapByType) {
@@ -164,7 +195,7 @@ TEST(Crd, StatusConditionsAreAListMapByType) {
                                            "message"}));
   const YAML::Node status = Property(Version(LoadCrd())["schema"]["openAPIV3Schema"], {"status"});
   for (const char* field : {"observedGeneration", "phase", "replicas", "readyReplicas", "updatedReplicas", "selector",
-                            "image", "lastGoodImage", "activePod"}) {
+                            "image", "lastGoodImage", "activePod", "desiredReplicas", "autoscaler"}) {
     EXPECT_TRUE(status["properties"][field].IsDefined()) << field;
   }
 }

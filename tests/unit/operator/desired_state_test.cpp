@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 
 #include "api/minitwit.hpp"
 #include "api/resource_types.hpp"
@@ -149,6 +152,69 @@ TEST(DesiredState, ReplicasSetOnlyWithoutAutoscaling) {
   EXPECT_EQ((*hpa)["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"], 120);
   EXPECT_EQ((*hpa)["spec"]["behavior"]["scaleUp"]["stabilizationWindowSeconds"], 0);
   EXPECT_EQ((*hpa)["metadata"]["ownerReferences"][0]["uid"], "uid-1");
+}
+
+TEST(DesiredState, HpaBehaviorDefaultsAreComplete) {
+  const api::MiniTwit mt = MakeMiniTwit(R"({"image": "m:1", "autoscaling": {"maxReplicas": 8},
+      "database": {"external": {"secretName": "pg"}}})");
+  const std::optional<Json> hpa = BuildHorizontalPodAutoscaler(mt);
+  ASSERT_TRUE(hpa.has_value());
+  EXPECT_EQ((*hpa)["spec"]["behavior"], Json::parse(R"({
+      "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                  "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15},
+                               {"type": "Pods", "value": 4, "periodSeconds": 15}]},
+      "scaleDown": {"stabilizationWindowSeconds": 300, "selectPolicy": "Max",
+                    "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]}})"));
+}
+
+TEST(DesiredState, HpaBehaviorTakesTheGivenRulesAndFillsTheRest) {
+  const api::MiniTwit mt = MakeMiniTwit(R"({"image": "m:1", "database": {"external": {"secretName": "pg"}},
+      "autoscaling": {"maxReplicas": 8, "scaleDownStabilizationSeconds": 45, "behavior": {
+        "scaleUp": {"policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]},
+        "scaleDown": {"selectPolicy": "Disabled"}}}})");
+  const Json behavior = (*BuildHorizontalPodAutoscaler(mt))["spec"]["behavior"];
+  EXPECT_EQ(behavior["scaleUp"], Json::parse(R"({"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+      "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]})"));
+  EXPECT_EQ(behavior["scaleDown"], Json::parse(R"({"stabilizationWindowSeconds": 45, "selectPolicy": "Disabled",
+      "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]})"));
+}
+
+// YAML as the API server would read it: integers and booleans typed, everything else a string.
+Json YamlToJson(const YAML::Node& node) {
+  if (node.IsMap()) {
+    Json object = Json::object();
+    for (const auto& entry : node) object[entry.first.as<std::string>()] = YamlToJson(entry.second);
+    return object;
+  }
+  if (node.IsSequence()) {
+    Json array = Json::array();
+    for (const YAML::Node& item : node) array.push_back(YamlToJson(item));
+    return array;
+  }
+  int64_t number = 0;
+  if (YAML::convert<int64_t>::decode(node, number)) return number;
+  bool flag = false;
+  if (node.Tag() != "!" && YAML::convert<bool>::decode(node, flag)) return flag;
+  return node.as<std::string>();
+}
+
+TEST(DesiredState, CourseExampleBecomesTheDocumentedHpaBehavior) {
+  const std::filesystem::path file =
+      std::filesystem::path(MINITWIT_SOURCE_DIR) / "examples" / "minitwit-course-autoscaling.yaml";
+  std::optional<Json> object;
+  for (const YAML::Node& document : YAML::LoadAllFromFile(file.string())) {
+    if (document["kind"].as<std::string>() == "MiniTwit") object = YamlToJson(document);
+  }
+  ASSERT_TRUE(object.has_value()) << file;
+  const api::MiniTwit mt = MakeMiniTwit((*object)["spec"].dump().c_str());
+  EXPECT_TRUE(api::Validate(mt.spec).empty()) << api::Validate(mt.spec).front();
+  // "above 60% CPU add 50% more pods; below 20% for 5 minutes remove 50%" (docs/crd.md).
+  const Json spec = (*BuildHorizontalPodAutoscaler(mt))["spec"];
+  EXPECT_EQ(spec["metrics"][0]["resource"]["target"]["averageUtilization"], 60);
+  EXPECT_EQ(spec["behavior"]["scaleUp"], Json::parse(R"({"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+      "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]})"));
+  EXPECT_EQ(spec["behavior"]["scaleDown"], Json::parse(R"({"stabilizationWindowSeconds": 300, "selectPolicy": "Max",
+      "policies": [{"type": "Percent", "value": 50, "periodSeconds": 300}]})"));
 }
 
 TEST(DesiredState, ServiceSelectsActivePodOnlyInHotStandby) {
