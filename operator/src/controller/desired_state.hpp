@@ -29,6 +29,9 @@ inline constexpr char kComponentDatabase[] = "database";
 inline constexpr char kLabelRole[] = "minitwit.dev/role";
 inline constexpr char kRoleActive[] = "active";
 inline constexpr char kRoleStandby[] = "standby";
+// Patched with the role, so that scaling the Deployment down keeps the active pod.
+inline constexpr char kAnnotationPodDeletionCost[] = "controller.kubernetes.io/pod-deletion-cost";
+inline constexpr char kActivePodDeletionCost[] = "1000";
 // Hash of the applied configuration: a change (including a field we stopped setting) makes
 // the live object differ from the desired one, so the reconciler applies again.
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";

@@ -46,9 +46,16 @@ std::optional<ApiError> MiniTwitReconciler::ManageActivePod(Context& ctx) {
   const std::string active_name = active ? name_of(*active) : "";
   for (const Json& pod : pods.value()) {
     if (!Path(pod, {"metadata", "deletionTimestamp"}).is_null()) continue;
-    const std::string want = name_of(pod) == active_name ? kRoleActive : kRoleStandby;
-    if (role_of(pod) == want) continue;
-    const Json patch = {{"metadata", {{"labels", {{kLabelRole, want}}}}}};
+    const bool is_active = name_of(pod) == active_name;
+    const std::string want = is_active ? kRoleActive : kRoleStandby;
+    // The ReplicaSet removes pods of the lowest deletion cost first: when the Deployment
+    // shrinks (Scaled with more pods -> HotStandby) the active pod stays.
+    const std::string cost = is_active ? kActivePodDeletionCost : "0";
+    if (role_of(pod) == want && StringAt(pod, {"metadata", "annotations", kAnnotationPodDeletionCost}) == cost) {
+      continue;
+    }
+    const Json patch = {
+        {"metadata", {{"labels", {{kLabelRole, want}}}, {"annotations", {{kAnnotationPodDeletionCost, cost}}}}}};
     Result<Json> patched = client_.Patch(api::kPodType, minitwit.ns, name_of(pod), patch, kube::PatchType::kMerge);
     if (!patched.ok() && !patched.error().IsNotFound()) return patched.error();
   }

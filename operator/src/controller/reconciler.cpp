@@ -152,9 +152,11 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   TrackRollout(ctx);
 
   std::optional<ApiError> failure = PruneAutoscaler(ctx);
+  // HotStandby labels the active pod before the Service selects by that label: a switch from
+  // Scaled never leaves the Service without endpoints.
+  if (!failure && minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
   if (!failure && !ctx.database_blocked) failure = ApplyChildren(ctx);
   if (!failure) failure = PruneChildren(ctx);
-  if (!failure && minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
   ComputeStatus(ctx);

@@ -191,5 +191,41 @@ TEST_F(ReconcilerScalingTest, ATemplateChangeIsStillARollout) {
   EXPECT_EQ(Status()["phase"], kPhaseReady);
 }
 
+TEST_F(ReconcilerScalingTest, ScaledToHotStandbyLabelsTheActivePodBeforeTheServiceSelectsIt) {
+  PutMiniTwit(R"({"image": "minitwit:1", "replicas": 4, "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  Converge(4);
+  for (const char* name : {"prod-a", "prod-b", "prod-c", "prod-d"}) {
+    client_.Put(api::kPodType,
+                {{"apiVersion", "v1"},
+                 {"kind", "Pod"},
+                 {"metadata",
+                  {{"name", name},
+                   {"namespace", "mt"},
+                   {"labels", {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
+                               {"app.kubernetes.io/component", "app"}}}}},
+                 {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})}}},
+                 {"status", {{"phase", "Running"}, {"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}});
+  }
+  EditSpec([](Json& spec) {
+    spec["mode"] = "HotStandby";
+    spec["replicas"] = 2;
+  });
+  client_.ClearCalls();
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_EQ(MutatingOrder(), (std::vector<std::string>{"patch pods", "patch pods", "patch pods", "patch pods",
+                                                       "apply deployments", "apply services",
+                                                       "apply poddisruptionbudgets"}));
+  // The Deployment shrinks to 2; the ReplicaSet deletes pods of the lowest cost first.
+  const std::string active = Status()["activePod"];
+  int costly = 0;
+  for (const Json& pod : client_.Objects(api::kPodType)) {
+    const bool is_active = pod["metadata"]["name"] == active;
+    EXPECT_EQ(pod["metadata"]["annotations"][kAnnotationPodDeletionCost], is_active ? "1000" : "0");
+    costly += is_active ? 1 : 0;
+  }
+  EXPECT_EQ(costly, 1);
+}
+
 }  // namespace
 }  // namespace minitwit::controller
