@@ -21,19 +21,7 @@ test_name=operator-integration
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 trap_errors
 
-operator_bin=""
-only=""
-while (($#)); do
-  case "$1" in
-    --operator) operator_bin="$2"; shift 2 ;;
-    --only) only=",$2,"; shift 2 ;;
-    *) echo "usage: $0 --operator PATH [--only NAME,...]" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (cmake --build BUILD --target minitwit-operator)"
-require_root
-require_tool jq "Debian package jq"
-require_tool curl "Debian package curl"
+control_plane_test e2e-it 253 "$@"
 
 # Limits (override to measure on a slow machine; the defaults are the product's promises).
 children_max_ms="${E2E_CHILDREN_MAX_MS:-1000}"
@@ -41,39 +29,6 @@ lease_seconds=6
 renew_seconds=4
 retry_seconds=1
 resync_seconds=3
-
-use_private_control_plane e2e-it 253
-work="$(mktemp -d /tmp/minitwit-e2e-it.XXXXXX)"
-if "$cluster" status >/dev/null 2>&1 || [[ -d "$cluster_state/run" ]]; then
-  say "an earlier instance is still up; taking it down"
-  "$cluster" down >&2
-fi
-
-cleanup() {
-  local rc=$?
-  trap - EXIT
-  stop_all_operators
-  stop_proxy
-  if ((rc != 0)); then
-    local f
-    for f in "$work"/operator-*.log; do
-      [[ -f "$f" ]] || continue
-      echo "----- last lines of $f" >&2
-      tail -n 25 "$f" >&2
-    done
-    for f in "$cluster_state"/logs/kube-apiserver.log "$cluster_state"/logs/kube-controller-manager.log; do
-      [[ -f "$f" ]] && { echo "----- last lines of $f" >&2; tail -n 10 "$f" >&2; }
-    done
-  fi
-  "$cluster" down >&2 || rc=1
-  if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-selected() { [[ -z "$only" || "$only" == *",$1,"* ]]; }
-passed=()
-pass() { passed+=("$1"); say "PASS $1${2:+: $2}"; }
 
 # --- set-up ------------------------------------------------------------------------------
 
