@@ -117,9 +117,10 @@ mt_json() { kubectl -n "$ns" get minitwit tr -o json; }
 deploy_replicas() { kubectl -n "$ns" get deployment tr -o jsonpath='{.spec.replicas}'; }
 replicas_are() { [[ "$(deploy_replicas)" == "$1" ]]; }
 observed() { mt_json | jq -e '.status.observedGeneration == .metadata.generation' >/dev/null; }
-hpa_synced() {  # the HPA controller has processed the HPA's current spec
-  kubectl -n "$ns" get hpa tr -o json 2>/dev/null \
-    | jq -e '.status.observedGeneration != null and .status.observedGeneration >= .metadata.generation' >/dev/null
+# The HPA controller has synced the HPA at least once (it writes conditions; it never sets
+# status.observedGeneration). Each transition to autoscaling creates a new HPA.
+hpa_synced() {
+  kubectl -n "$ns" get hpa tr -o json 2>/dev/null | jq -e '(.status.conditions // []) | length > 0' >/dev/null
 }
 hpa_gone() { api_absent "/apis/autoscaling/v2/namespaces/$ns/horizontalpodautoscalers/tr"; }
 eventually 20 "the Deployment of $ns/tr has 3 replicas" replicas_are 3
