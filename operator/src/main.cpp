@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   controller::SystemWallClock wall_clock;
   controller::ReconcilerOptions reconciler_options;
   reconciler_options.reporting_instance = cfg.identity;
+  reconciler_options.field_manager = cfg.field_manager;
   controller::MiniTwitReconciler reconciler(*client, wall_clock, controller.Caches(), reconciler_options);
 
   std::unique_ptr<observability::HttpServer> metrics_server;
