@@ -41,6 +41,8 @@ inline constexpr char kFieldManager[] = "minitwit-operator";
 // first count of a new one, and keeps the count when fixed replicas become autoscaled (the
 // field kFieldManager must not own while an HPA scales).
 inline constexpr char kBootstrapFieldManager[] = "minitwit-operator-bootstrap";
+// Appended to the field manager (--field-manager) for that one write.
+inline constexpr char kBootstrapFieldManagerSuffix[] = "-bootstrap";
 inline constexpr int32_t kServicePort = 80;
 inline constexpr int32_t kPostgresPort = 5432;
 inline constexpr char kPostgresUser[] = "minitwit";
@@ -117,7 +119,8 @@ void StampSpecHash(Json& object);
 
 // True when every field of `desired` is present in `live` with an equal value (quantity
 // strings compared by value, since the API server normalises them). Fields set only by the
-// server or other managers in `live` are ignored.
+// server or other managers in `live` are ignored, and so are entries others added to a list
+// keyed by name (`kubectl set env`): drift is measured on what the operator sets.
 bool IsSubset(const Json& desired, const Json& live);
 
 std::string Base64Encode(std::string_view data);

@@ -74,6 +74,41 @@ Result<std::optional<Json>> MiniTwitReconciler::Read(const kube::ResourceType& t
   return result.error();
 }
 
+Result<std::optional<Json>> MiniTwitReconciler::ReadMiniTwit(const std::string& ns, const std::string& name,
+                                                             const std::string& key) {
+  if (!caches_.minitwits) return Read(api::kMiniTwitType, ns, name);
+  std::optional<Json> cached = caches_.minitwits->Get(ns, name);
+  std::string expected;
+  {
+    std::lock_guard lock(written_mutex_);
+    if (auto it = written_versions_.find(key); it != written_versions_.end()) expected = it->second;
+  }
+  if (expected.empty()) return cached;
+  if (cached && StringAt(*cached, {"metadata", "resourceVersion"}) == expected) {
+    std::lock_guard lock(written_mutex_);
+    written_versions_.erase(key);
+    return cached;
+  }
+  // The cache has not delivered our write yet (or something newer came since): read through.
+  Result<Json> fresh = client_.Get(api::kMiniTwitType, ns, name);
+  std::lock_guard lock(written_mutex_);
+  if (fresh.ok()) {
+    written_versions_[key] = StringAt(fresh.value(), {"metadata", "resourceVersion"});
+    return std::optional<Json>(std::move(fresh).value());
+  }
+  if (fresh.error().IsNotFound()) {
+    written_versions_.erase(key);
+    return std::optional<Json>();
+  }
+  return fresh.error();
+}
+
+void MiniTwitReconciler::RememberStatusWrite(const std::string& key, const std::string& resource_version) {
+  if (!caches_.minitwits || resource_version.empty()) return;
+  std::lock_guard lock(written_mutex_);
+  written_versions_[key] = resource_version;
+}
+
 Result<std::optional<Json>> MiniTwitReconciler::ReadConfirmed(const kube::ResourceType& type, const std::string& ns,
                                                               const std::string& name) const {
   if (const kube::ObjectCache* cache = CacheFor(type)) {
@@ -113,7 +148,7 @@ void MiniTwitReconciler::RecordEvent(Context& ctx, const char* type, const char*
 ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::string& name) {
   Context ctx;
   ctx.key = ns + "/" + name;
-  Result<std::optional<Json>> read = Read(api::kMiniTwitType, ns, name);
+  Result<std::optional<Json>> read = ReadMiniTwit(ns, name, ctx.key);
   if (!read.ok()) return {ReconcileResult::Kind::kError, {}, "reading MiniTwit: " + ErrorText(read.error())};
   if (!read.value()) return {ReconcileResult::Kind::kDone, {}, {}};  // deleted: owner references clean up
   ctx.object = *read.value();
@@ -139,10 +174,12 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
     }();
     SetCondition(ctx.status.conditions, {kConditionDegraded, kStatusTrue, kReasonInvalidSpec, message}, generation,
                  Now());
+    SetCondition(ctx.status.conditions, {kConditionReady, kStatusFalse, kReasonInvalidSpec, message}, generation,
+                 Now());
     ctx.status.phase = kPhaseDegraded;
     ctx.status.observed_generation = generation;
     if (!was_invalid) RecordEvent(ctx, kEventTypeWarning, kEventInvalidSpec, message);
-    if (std::optional<ApiError> error = WriteStatus(ctx)) {
+    if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
       return {ReconcileResult::Kind::kError, {}, "writing status: " + ErrorText(*error)};
     }
     return {ReconcileResult::Kind::kDone, {}, {}};  // a new generation brings it back
@@ -150,17 +187,32 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
 
   if (std::optional<ReconcileResult> early = ResolveInputs(ctx)) return *early;
   TrackRollout(ctx);
+  if (ctx.rollback_started) {
+    // The rollback's memory (failedImage) is written, conditionally on the version read, before
+    // the old image is applied: a rollback that is applied is always remembered.
+    api::MiniTwitStatus memory = ctx.minitwit.status;
+    memory.failed_image = ctx.status.failed_image;
+    if (std::optional<ApiError> error = WriteStatus(ctx, memory)) {
+      return {ReconcileResult::Kind::kError, {}, "recording the rollback: " + ErrorText(*error)};
+    }
+    spdlog::warn("{}: {}", ctx.key, ctx.rollback_message);
+    RecordEvent(ctx, kEventTypeWarning, kEventRolledBack, ctx.rollback_message);
+  }
 
-  std::optional<ApiError> failure = PruneAutoscaler(ctx);
-  // HotStandby labels the active pod before the Service selects by that label: a switch from
-  // Scaled never leaves the Service without endpoints.
-  if (!failure && minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
-  if (!failure && !ctx.database_blocked) failure = ApplyChildren(ctx);
-  if (!failure) failure = PruneChildren(ctx);
+  // HotStandby first. Failover depends on the pods alone (a refused apply of an unrelated child
+  // must not leave the role on a pod that is not ready), and a switch from Scaled labels the
+  // active pod before the Service selects by that label, so the Service never lacks endpoints.
+  std::optional<ApiError> failure;
+  if (minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
+  // An HPA no longer wanted goes before fixed replicas return with the Deployment's apply.
+  std::optional<ApiError> apply_failure = PruneAutoscaler(ctx);
+  if (!apply_failure && !ctx.database_blocked) apply_failure = ApplyChildren(ctx);
+  if (!apply_failure) apply_failure = PruneChildren(ctx);
+  if (!failure) failure = apply_failure;
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
   ComputeStatus(ctx);
-  if (std::optional<ApiError> error = WriteStatus(ctx)) {
+  if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
     if (!failure) failure = error;
   }
   if (failure) return {ReconcileResult::Kind::kError, {}, ErrorText(*failure)};

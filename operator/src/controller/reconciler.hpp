@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ struct ReconcilerCaches {
 };
 
 struct ReconcilerOptions {
+  // The server-side apply field manager of every write (--field-manager / FIELD_MANAGER).
+  std::string field_manager = kFieldManager;
   // Written into events as reportingInstance (the operator pod's name).
   std::string reporting_instance = kFieldManager;
   // HotStandby: how often the active pod is checked.
@@ -86,11 +89,19 @@ class MiniTwitReconciler : public Reconciler {
   kube::Result<std::vector<kube::Json>> ListPods(const std::string& ns,
                                                  const std::map<std::string, std::string>& labels) const;
   const kube::ObjectCache* CacheFor(const kube::ResourceType& type) const;
+  // Read-your-writes for the MiniTwit: once this reconciler wrote a status, a cached copy older
+  // than that write is replaced by a Get, so no decision rests on status it already changed
+  // (failedImage, activePod). Costs one Get per write the informer has not delivered yet.
+  kube::Result<std::optional<kube::Json>> ReadMiniTwit(const std::string& ns, const std::string& name,
+                                                       const std::string& key);
+  void RememberStatusWrite(const std::string& key, const std::string& resource_version);
 
   std::optional<ReconcileResult> ResolveInputs(Context& ctx);
   void TrackRollout(Context& ctx);
   std::optional<kube::ApiError> ApplyChildren(Context& ctx);
-  // Sets a new autoscaled Deployment's replicas to minReplicas under kBootstrapFieldManager.
+  // Records an apply that could not be made (event once, and for the Degraded condition).
+  kube::ApiError ApplyFailed(Context& ctx, const char* reason, const std::string& message, kube::ApiError error);
+  // Sets a new autoscaled Deployment's replicas to minReplicas under the bootstrap field manager.
   std::optional<kube::ApiError> BootstrapReplicas(Context& ctx, const std::string& name);
   // Before a live Deployment becomes autoscaled: gives spec.replicas a second owner so that
   // the main apply, which stops sending it, does not reset it.
@@ -102,7 +113,7 @@ class MiniTwitReconciler : public Reconciler {
   std::optional<kube::ApiError> PruneChildren(Context& ctx);
   std::optional<kube::ApiError> ManageActivePod(Context& ctx);
   void ComputeStatus(Context& ctx);
-  std::optional<kube::ApiError> WriteStatus(Context& ctx);
+  std::optional<kube::ApiError> WriteStatus(Context& ctx, const api::MiniTwitStatus& status);
   void RecordEvent(Context& ctx, const char* type, const char* reason, const std::string& message);
   std::string Now() const;
 
@@ -111,6 +122,8 @@ class MiniTwitReconciler : public Reconciler {
   ReconcilerCaches caches_;
   ReconcilerOptions options_;
   std::atomic<uint64_t> event_counter_{0};
+  std::mutex written_mutex_;
+  std::map<std::string, std::string> written_versions_;  // key -> resourceVersion to read at least
 };
 
 }  // namespace minitwit::controller

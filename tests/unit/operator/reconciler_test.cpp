@@ -7,9 +7,6 @@
 namespace minitwit::controller {
 namespace {
 
-using minitwit::testing::FakeKubeClient;
-using namespace std::chrono_literals;
-
 TEST_F(ReconcilerTest, MissingMiniTwitIsDone) {
   const ReconcileResult result = reconciler_.Reconcile("mt", "gone");
   EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
@@ -244,7 +241,9 @@ TEST_F(ReconcilerTest, MissingSecretSetsDatabaseNotReadyAndRequeues) {
   ASSERT_NE(database, nullptr);
   EXPECT_EQ((*database)["status"], "False");
   EXPECT_EQ((*database)["reason"], kReasonSecretNotFound);
-  EXPECT_EQ(Status()["phase"], kPhasePending);
+  // Degraded (it needs the user), and phase says so too: phase and Degraded never disagree.
+  EXPECT_EQ((*Condition(kConditionDegraded))["status"], "True");
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
   EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventSecretNotFound});
 
   // Secret without the key.

@@ -1,5 +1,6 @@
-// Reconcile decisions about scaling: spec.replicas handed over to the HPA without a drop, the
-// HPA deleted before fixed replicas return, scaling that is not a rollout, status.autoscaler.
+// Reconcile decisions about scaling (reconcile_scaling.cpp, and where scaling meets the other
+// phases): spec.replicas handed over to the HPA without a drop, the HPA deleted before fixed
+// replicas return, scaling that is not a rollout, status.autoscaler, Scaled -> HotStandby.
 // The real API server's field ownership is tested in tests/e2e/scaling_transitions_test.sh.
 #include <gtest/gtest.h>
 
@@ -195,18 +196,7 @@ TEST_F(ReconcilerScalingTest, ScaledToHotStandbyLabelsTheActivePodBeforeTheServi
   PutMiniTwit(R"({"image": "minitwit:1", "replicas": 4, "database": {"external": {"secretName": "pg"}}})");
   PutDatabaseSecret();
   Converge(4);
-  for (const char* name : {"prod-a", "prod-b", "prod-c", "prod-d"}) {
-    client_.Put(api::kPodType,
-                {{"apiVersion", "v1"},
-                 {"kind", "Pod"},
-                 {"metadata",
-                  {{"name", name},
-                   {"namespace", "mt"},
-                   {"labels", {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
-                               {"app.kubernetes.io/component", "app"}}}}},
-                 {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})}}},
-                 {"status", {{"phase", "Running"}, {"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}});
-  }
+  for (const char* name : {"prod-a", "prod-b", "prod-c", "prod-d"}) client_.Put(api::kPodType, HotStandbyPod(name, true, ""));
   EditSpec([](Json& spec) {
     spec["mode"] = "HotStandby";
     spec["replicas"] = 2;
