@@ -232,11 +232,7 @@ Json BuildScalingBehavior(const api::Autoscaling& autoscaling) {
                  {"selectPolicy", api::SelectPolicyName(given ? given->select_policy.value_or(api::SelectPolicy::kMax)
                                                               : api::SelectPolicy::kMax)},
                  {"policies", Json::array()}};
-    for (const ScalingPolicy& policy : policies) {
-      json["policies"].push_back({{"type", api::ScalingPolicyTypeName(policy.type)},
-                                  {"value", policy.value},
-                                  {"periodSeconds", policy.period_seconds}});
-    }
+    for (const ScalingPolicy& policy : policies) json["policies"].push_back(api::ScalingPolicyToJson(policy));
     return json;
   };
   // Up: double or add 4 pods every 15 s, whichever is more. Down: at most half per minute.
