@@ -179,6 +179,10 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
   // means this field manager never fights the HPA over it.
   if (hot_standby) {
     deployment_spec["replicas"] = api::kHotStandbyReplicas;
+    // The handover gate (reconcile_hotstandby.cpp) and a hash that tells updated pods apart.
+    Json& pod_template = deployment_spec["template"];
+    pod_template["spec"]["readinessGates"] = Json::array({{{"conditionType", kConditionHandover}}});
+    pod_template["metadata"]["annotations"] = {{kAnnotationTemplateHash, Hex(Fnv1a(pod_template.dump()))}};
   } else if (!spec.autoscaling) {
     deployment_spec["replicas"] = spec.replicas;
   }
