@@ -60,7 +60,7 @@ TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   ASSERT_TRUE(created.ok()) << created.error().message;
   const std::string key = ns_ + "/site";
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) >= 1; }));
-  ASSERT_TRUE(Eventually([&] { return controller.Caches().minitwits->Get(ns_, "site").has_value(); }));
+  ASSERT_TRUE(Eventually([&] { return controller.Caches().For(api::kMiniTwitType)->Get(ns_, "site").has_value(); }));
 
   // A child carrying our labels (no owner reference) maps to its MiniTwit. (Secrets: unlike
   // Services they need no cluster IP, which a just-started cluster may not hand out yet.)
@@ -74,7 +74,7 @@ TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   auto created_secret = client_->Create(api::kSecretType, ns_, secret);
   ASSERT_TRUE(created_secret.ok()) << created_secret.error().status << " " << created_secret.error().message;
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) > before; }));
-  EXPECT_TRUE(controller.Caches().secrets->Get(ns_, "site-extra").has_value());
+  EXPECT_TRUE(controller.Caches().For(api::kSecretType)->Get(ns_, "site-extra").has_value());
 
   // An unlabelled Secret is not cached at all.
   Json foreign = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "foreign"}}},
@@ -91,7 +91,7 @@ TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   before = reconciler.Count(key);
   ASSERT_TRUE(client_->Delete(api::kSecretType, ns_, "site-extra").ok());
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) > before; }));
-  EXPECT_FALSE(controller.Caches().secrets->Get(ns_, "foreign").has_value());
+  EXPECT_FALSE(controller.Caches().For(api::kSecretType)->Get(ns_, "foreign").has_value());
   // The test's own writes: namespace, CRD apply, MiniTwit, two Secrets, a patch and a delete;
   // none from the controller.
   EXPECT_EQ(metrics_.WriteRequests(), 7.0);

@@ -37,7 +37,7 @@ TEST_F(ReconcilerTest, ApplyFailureDoesNotStopFailover) {
 TEST_F(ReconcilerTest, ActivePodSelectedIsRecordedOnce) {
   LaggingCache cache(client_, api::kMiniTwitType);
   ReconcilerCaches caches;
-  caches.minitwits = &cache;
+  caches.Set(api::kMiniTwitType, &cache);
   MiniTwitReconciler reconciler(client_, clock_, caches, Options());
   PutMiniTwit(kPair);
   PutDatabaseSecret();

@@ -11,7 +11,7 @@ namespace {
 TEST_F(ReconcilerTest, RollbackMemorySurvivesAStaleCacheRead) {
   LaggingCache cache(client_, api::kMiniTwitType);
   ReconcilerCaches caches;
-  caches.minitwits = &cache;
+  caches.Set(api::kMiniTwitType, &cache);
   MiniTwitReconciler reconciler(client_, clock_, caches, Options());
   PutMiniTwit(kExternal);
   PutDatabaseSecret();
@@ -54,7 +54,7 @@ TEST_F(ReconcilerTest, StatusWriteBasedOnAStaleObjectIsRefused) {
 
   // Another reconciler (a new leader whose informer lags) starts from the older object.
   ReconcilerCaches caches;
-  caches.minitwits = &cache;
+  caches.Set(api::kMiniTwitType, &cache);
   MiniTwitReconciler other(client_, clock_, caches, Options());
   client_.ClearCalls();
   other.Reconcile("mt", "prod");

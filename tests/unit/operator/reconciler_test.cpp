@@ -370,7 +370,7 @@ TEST(ReconcilerCacheTest, GeneratedSecretIsConfirmedBeforeRegenerating) {
   FakeWallClock clock;
   EmptyCache secrets;
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   int generated = 0;
   ReconcilerOptions options;
   options.generate_secret = [&] { return "generated-" + std::to_string(++generated); };
@@ -392,7 +392,7 @@ TEST(ReconcilerCacheTest, ExternalSecretOutsideTheCacheIsRead) {
   FakeWallClock clock;
   EmptyCache secrets;  // the informer only holds Secrets labelled as the operator's
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   MiniTwitReconciler reconciler(client, clock, caches);
   client.Put(api::kMiniTwitType, {{"apiVersion", "minitwit.dev/v1alpha1"},
                                   {"kind", "MiniTwit"},
