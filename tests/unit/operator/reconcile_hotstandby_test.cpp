@@ -36,9 +36,8 @@ TEST_F(ReconcilerTest, ApplyFailureDoesNotStopFailover) {
 // MiniTwit from a cache that has not yet seen the status naming the active pod.
 TEST_F(ReconcilerTest, ActivePodSelectedIsRecordedOnce) {
   LaggingCache cache(client_, api::kMiniTwitType);
-  ReconcilerCaches caches;
-  caches.Set(api::kMiniTwitType, &cache);
-  MiniTwitReconciler reconciler(client_, clock_, caches, Options());
+  auto reconciler_with_cache = ReconcilerWithCache(cache);
+  MiniTwitReconciler& reconciler = *reconciler_with_cache;
   PutMiniTwit(kPair);
   PutDatabaseSecret();
   reconciler.Reconcile("mt", "prod");
