@@ -10,7 +10,8 @@
 #   image        a new spec.image reaches the Deployment's pod template; observedGeneration follows
 #   hpa          with autoscaling the operator never manages the Deployment's spec.replicas
 #   scale        `kubectl scale mt/NAME --replicas=3` reaches the Deployment
-#   quiet        a converged MiniTwit causes no write over several resyncs
+#   quiet        a converged MiniTwit causes no write over several resyncs, also after
+#                someone else added a port to its Service
 #   restart      kube-apiserver restarted under the operator: it recovers and keeps reconciling
 #   external     a MiniTwit on an external database finds the user's Secret
 #   gc           deleting a MiniTwit removes its children; a retained database volume stays
@@ -345,6 +346,11 @@ if selected quiet; then
   for k in it-a/auto it-b/fixed it-b/ephemeral; do
     eventually 10 "$k converged" generation_observed "${k%/*}" "${k#*/}"
   done
+  # An entry someone else added to a list the operator also writes is theirs (as `kubectl set
+  # env` adds to the Deployment's env; a Service port here, which starts no rollout) and must
+  # not cause an apply per reconcile.
+  kubectl -n it-a patch service auto --type json \
+    -p '[{"op":"add","path":"/spec/ports/-","value":{"name":"extra","port":8081,"targetPort":8081}}]' >&2
   # In-flight work finished: nothing queued, and no reconcile for one resync period but the
   # resync's own (a converged MiniTwit's reconcile writes nothing, so any write below counts).
   eventually 30 "the operator's work queue is empty" holds '[[ "$(metric_sum main "^minitwit_operator_workqueue_depth")" == 0 ]]'
@@ -359,6 +365,9 @@ if selected quiet; then
   if ((writes_after != writes_before)); then
     metrics main | grep 'api_requests_total' >&2
     fail "quiet: $((writes_after - writes_before)) writes in ${window}s over $reconciled reconciles of 3 converged MiniTwits"
+  fi
+  if [[ "$(kubectl -n it-a get service auto -o jsonpath='{.spec.ports[?(@.name=="extra")].port}')" != 8081 ]]; then
+    fail "quiet: the operator removed a Service port it does not own"
   fi
   pass quiet "0 writes, $((requests_after - requests_before)) requests, $reconciled reconciles in ${window}s"
 fi
