@@ -85,6 +85,7 @@ TEST_F(ReconcilerTest, HotStandbyRolloutHandsOverBeforeTheOldActiveCanGo) {
   ASSERT_FALSE(old_hash.empty());
   EXPECT_EQ(Deployment()["spec"]["template"]["spec"]["readinessGates"],
             Json::array({{{"conditionType", kConditionHandover}}}));
+  EXPECT_EQ(Deployment()["spec"]["strategy"]["rollingUpdate"], Json({{"maxSurge", 1}, {"maxUnavailable", 0}}));
   client_.Put(api::kPodType, PairPod("a", old_hash, true, true, "active"));
   client_.Put(api::kPodType, PairPod("b", old_hash, true, true, "standby"));
   reconciler_.Reconcile("mt", "prod");
