@@ -27,8 +27,13 @@ class ReconcilerIntegrationTest : public testing::KubeTest {
                 {"spec",
                  {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})},
                   {"readinessGates", Json::array({{{"conditionType", kConditionHandover}}})}}}};
-    auto created = client_->Create(api::kPodType, ns_, pod);
-    ASSERT_TRUE(created.ok()) << created.error().status << " " << created.error().message;
+    // Retried: a new namespace gets its default ServiceAccount, which pods need, a moment later.
+    kube::ApiError last;
+    ASSERT_TRUE(Eventually([&] {
+      auto created = client_->Create(api::kPodType, ns_, pod);
+      if (!created.ok()) last = created.error();
+      return created.ok();
+    })) << last.status << " " << last.message;
     const char* ready = containers_ready ? "True" : "False";
     Json status = {{"status",
                     {{"phase", "Running"},
