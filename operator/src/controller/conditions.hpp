@@ -56,6 +56,7 @@ inline constexpr char kEventRolloutFailed[] = "RolloutFailed";
 inline constexpr char kEventRolledBack[] = "RolledBack";
 inline constexpr char kEventFailover[] = "Failover";
 inline constexpr char kEventActivePodSelected[] = "ActivePodSelected";
+inline constexpr char kEventHandover[] = "Handover";
 inline constexpr char kEventSecretNotFound[] = "SecretNotFound";
 inline constexpr char kEventSecretKeyMissing[] = "SecretKeyMissing";
 inline constexpr char kEventInvalidSpec[] = "InvalidSpec";

@@ -179,6 +179,12 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
   // means this field manager never fights the HPA over it.
   if (hot_standby) {
     deployment_spec["replicas"] = api::kHotStandbyReplicas;
+    // The handover gate (reconcile_hotstandby.cpp) and a hash that tells updated pods apart.
+    Json& pod_template = deployment_spec["template"];
+    pod_template["spec"]["readinessGates"] = Json::array({{{"conditionType", kConditionHandover}}});
+    // The handover relies on one extra pod and none missing, whatever spec.rollout says.
+    deployment_spec["strategy"]["rollingUpdate"] = {{"maxSurge", 1}, {"maxUnavailable", 0}};
+    pod_template["metadata"]["annotations"] = {{kAnnotationTemplateHash, Hex(Fnv1a(pod_template.dump()))}};
   } else if (!spec.autoscaling) {
     deployment_spec["replicas"] = spec.replicas;
   }

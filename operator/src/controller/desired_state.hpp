@@ -29,12 +29,15 @@ inline constexpr char kComponentDatabase[] = "database";
 inline constexpr char kLabelRole[] = "minitwit.dev/role";
 inline constexpr char kRoleActive[] = "active";
 inline constexpr char kRoleStandby[] = "standby";
-// Patched with the role, so that scaling the Deployment down keeps the active pod.
-inline constexpr char kAnnotationPodDeletionCost[] = "controller.kubernetes.io/pod-deletion-cost";
-inline constexpr char kActivePodDeletionCost[] = "1000";
 // Hash of the applied configuration: a change (including a field we stopped setting) makes
 // the live object differ from the desired one, so the reconciler applies again.
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
+// HotStandby: on the pod template, a hash of it, so the operator knows which pods are updated.
+inline constexpr char kAnnotationTemplateHash[] = "minitwit.dev/template-hash";
+// HotStandby: a readiness gate the operator opens (see reconcile_hotstandby.cpp).
+inline constexpr char kConditionHandover[] = "minitwit.dev/handover";
+// ReplicaSets remove pods with a lower cost first; the active pod goes last.
+inline constexpr char kAnnotationPodDeletionCost[] = "controller.kubernetes.io/pod-deletion-cost";
 
 inline constexpr char kFieldManager[] = "minitwit-operator";
 // Owns spec.replicas of an autoscaled Deployment until the HPA's first scale write: it sets the

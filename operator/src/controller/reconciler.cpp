@@ -52,17 +52,7 @@ MiniTwitReconciler::MiniTwitReconciler(kube::KubeClient& client, const WallClock
 std::string MiniTwitReconciler::Now() const { return FormatTime(clock_.Now()); }
 
 const kube::ObjectCache* MiniTwitReconciler::CacheFor(const kube::ResourceType& type) const {
-  if (type.plural == api::kMiniTwitType.plural) return caches_.minitwits;
-  if (type.plural == api::kDeploymentType.plural) return caches_.deployments;
-  if (type.plural == api::kStatefulSetType.plural) return caches_.statefulsets;
-  if (type.plural == api::kServiceType.plural) return caches_.services;
-  if (type.plural == api::kSecretType.plural) return caches_.secrets;
-  if (type.plural == api::kPodType.plural) return caches_.pods;
-  if (type.plural == api::kPersistentVolumeClaimType.plural) return caches_.persistent_volume_claims;
-  if (type.plural == api::kPodDisruptionBudgetType.plural) return caches_.pod_disruption_budgets;
-  if (type.plural == api::kHorizontalPodAutoscalerType.plural) return caches_.horizontal_pod_autoscalers;
-  if (type.plural == api::kNetworkPolicyType.plural) return caches_.network_policies;
-  return nullptr;
+  return caches_.For(type);
 }
 
 Result<std::optional<Json>> MiniTwitReconciler::Read(const kube::ResourceType& type, const std::string& ns,
@@ -76,8 +66,9 @@ Result<std::optional<Json>> MiniTwitReconciler::Read(const kube::ResourceType& t
 
 Result<std::optional<Json>> MiniTwitReconciler::ReadMiniTwit(const std::string& ns, const std::string& name,
                                                              const std::string& key) {
-  if (!caches_.minitwits) return Read(api::kMiniTwitType, ns, name);
-  std::optional<Json> cached = caches_.minitwits->Get(ns, name);
+  const kube::ObjectCache* minitwits = CacheFor(api::kMiniTwitType);
+  if (!minitwits) return Read(api::kMiniTwitType, ns, name);
+  std::optional<Json> cached = minitwits->Get(ns, name);
   std::string expected;
   {
     std::lock_guard lock(written_mutex_);
@@ -104,7 +95,7 @@ Result<std::optional<Json>> MiniTwitReconciler::ReadMiniTwit(const std::string& 
 }
 
 void MiniTwitReconciler::RememberStatusWrite(const std::string& key, const std::string& resource_version) {
-  if (!caches_.minitwits || resource_version.empty()) return;
+  if (!CacheFor(api::kMiniTwitType) || resource_version.empty()) return;
   std::lock_guard lock(written_mutex_);
   written_versions_[key] = resource_version;
 }
@@ -122,7 +113,7 @@ Result<std::optional<Json>> MiniTwitReconciler::ReadConfirmed(const kube::Resour
 
 Result<std::vector<Json>> MiniTwitReconciler::ListPods(const std::string& ns,
                                                        const std::map<std::string, std::string>& labels) const {
-  if (caches_.pods) return caches_.pods->List(ns, labels);
+  if (const kube::ObjectCache* pods = CacheFor(api::kPodType)) return pods->List(ns, labels);
   kube::ListOptions options;
   options.label_selector = LabelSelectorString(labels);
   Result<Json> result = client_.List(api::kPodType, ns, options);

@@ -34,20 +34,21 @@ class SystemWallClock : public WallClock {
 // RFC 3339 in UTC with seconds, as metav1.Time serialises.
 std::string FormatTime(std::chrono::system_clock::time_point time);
 
-// Informer caches the reconciler reads from. A null entry means "read through the client",
-// which is what unit tests with a fake client use. A cache may hold only the objects labelled
-// as ours; objects the user owns (the external database Secret) are confirmed with a Get.
-struct ReconcilerCaches {
-  const kube::ObjectCache* minitwits = nullptr;
-  const kube::ObjectCache* deployments = nullptr;
-  const kube::ObjectCache* statefulsets = nullptr;
-  const kube::ObjectCache* services = nullptr;
-  const kube::ObjectCache* secrets = nullptr;
-  const kube::ObjectCache* pods = nullptr;
-  const kube::ObjectCache* persistent_volume_claims = nullptr;
-  const kube::ObjectCache* pod_disruption_budgets = nullptr;
-  const kube::ObjectCache* horizontal_pod_autoscalers = nullptr;
-  const kube::ObjectCache* network_policies = nullptr;
+// Informer caches the reconciler reads from, one per watched kind (api::Kinds()). A kind with no
+// cache is read through the client, which is what unit tests with a fake client use. A cache may
+// hold only the objects labelled as ours; objects the user owns (the external database Secret)
+// are confirmed with a Get.
+class ReconcilerCaches {
+ public:
+  void Set(const kube::ResourceType& type, const kube::ObjectCache* cache) { caches_[Key(type)] = cache; }
+  const kube::ObjectCache* For(const kube::ResourceType& type) const {
+    auto it = caches_.find(Key(type));
+    return it == caches_.end() ? nullptr : it->second;
+  }
+
+ private:
+  static std::string Key(const kube::ResourceType& type) { return type.group + "/" + type.plural; }
+  std::map<std::string, const kube::ObjectCache*> caches_;
 };
 
 struct ReconcilerOptions {

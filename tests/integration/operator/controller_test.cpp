@@ -33,7 +33,36 @@ class RecordingReconciler : public Reconciler {
   std::vector<std::string> calls_;
 };
 
-class ControllerIntegrationTest : public testing::KubeTest {};
+class ControllerIntegrationTest : public testing::KubeTest {
+ protected:
+  // A controller over the test namespace, its workers running a RecordingReconciler.
+  struct Running {
+    Running(kube::KubeClient& client, observability::OperatorMetrics& metrics, const std::string& ns,
+            std::chrono::seconds resync)
+        : controller(client, metrics, clock, Options(ns, resync)) {
+      controller.StartInformers();
+      workers = std::jthread([this] { controller.RunWorkers(reconciler, stop.get_token()); });
+    }
+    ~Running() {
+      stop.request_stop();
+      workers.join();
+      controller.StopInformers();
+    }
+    static ControllerOptions Options(const std::string& ns, std::chrono::seconds resync) {
+      ControllerOptions options;
+      options.namespaces = {ns};
+      options.workers = 2;
+      options.resync_period = resync;
+      return options;
+    }
+
+    SteadyClock clock;
+    Controller controller;
+    RecordingReconciler reconciler;
+    std::stop_source stop;
+    std::jthread workers;
+  };
+};
 
 Json Site() {
   return {{"apiVersion", "minitwit.dev/v1alpha1"},
@@ -44,23 +73,17 @@ Json Site() {
 
 TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   InstallCrd();
-  ControllerOptions options;
-  options.namespaces = {ns_};
-  options.workers = 2;
-  options.resync_period = 1h;  // longer than the test: every reconcile below comes from a watch event
-  SteadyClock clock;
-  Controller controller(*client_, metrics_, clock, options);
-  RecordingReconciler reconciler;
-  controller.StartInformers();
-  std::stop_source stop;
-  std::jthread workers([&] { controller.RunWorkers(reconciler, stop.get_token()); });
+  // A resync longer than the test: every reconcile below comes from a watch event.
+  Running running(*client_, metrics_, ns_, std::chrono::hours(1));
+  Controller& controller = running.controller;
+  RecordingReconciler& reconciler = running.reconciler;
   ASSERT_TRUE(Eventually([&] { return controller.HasSynced(); }));
 
   auto created = client_->Create(api::kMiniTwitType, ns_, Site());
   ASSERT_TRUE(created.ok()) << created.error().message;
   const std::string key = ns_ + "/site";
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) >= 1; }));
-  ASSERT_TRUE(Eventually([&] { return controller.Caches().minitwits->Get(ns_, "site").has_value(); }));
+  ASSERT_TRUE(Eventually([&] { return controller.Caches().For(api::kMiniTwitType)->Get(ns_, "site").has_value(); }));
 
   // A child carrying our labels (no owner reference) maps to its MiniTwit. (Secrets: unlike
   // Services they need no cluster IP, which a just-started cluster may not hand out yet.)
@@ -74,7 +97,7 @@ TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   auto created_secret = client_->Create(api::kSecretType, ns_, secret);
   ASSERT_TRUE(created_secret.ok()) << created_secret.error().status << " " << created_secret.error().message;
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) > before; }));
-  EXPECT_TRUE(controller.Caches().secrets->Get(ns_, "site-extra").has_value());
+  EXPECT_TRUE(controller.Caches().For(api::kSecretType)->Get(ns_, "site-extra").has_value());
 
   // An unlabelled Secret is not cached at all.
   Json foreign = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "foreign"}}},
@@ -91,37 +114,22 @@ TEST_F(ControllerIntegrationTest, MiniTwitAndChildEventsReconcileTheOwner) {
   before = reconciler.Count(key);
   ASSERT_TRUE(client_->Delete(api::kSecretType, ns_, "site-extra").ok());
   ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) > before; }));
-  EXPECT_FALSE(controller.Caches().secrets->Get(ns_, "foreign").has_value());
+  EXPECT_FALSE(controller.Caches().For(api::kSecretType)->Get(ns_, "foreign").has_value());
   // The test's own writes: namespace, CRD apply, MiniTwit, two Secrets, a patch and a delete;
   // none from the controller.
   EXPECT_EQ(metrics_.WriteRequests(), 7.0);
-
-  stop.request_stop();
-  workers.join();
-  controller.StopInformers();
   client_->Delete(api::kMiniTwitType, ns_, "site");
 }
 
 TEST_F(ControllerIntegrationTest, ResyncReDeliversWithoutAnyChange) {
   InstallCrd();
-  ControllerOptions options;
-  options.namespaces = {ns_};
-  options.resync_period = 2s;
-  SteadyClock clock;
-  Controller controller(*client_, metrics_, clock, options);
-  RecordingReconciler reconciler;
-  controller.StartInformers();
-  std::stop_source stop;
-  std::jthread workers([&] { controller.RunWorkers(reconciler, stop.get_token()); });
-  ASSERT_TRUE(Eventually([&] { return controller.HasSynced(); }));
+  Running running(*client_, metrics_, ns_, 2s);
+  ASSERT_TRUE(Eventually([&] { return running.controller.HasSynced(); }));
   ASSERT_TRUE(client_->Create(api::kMiniTwitType, ns_, Site()).ok());
   const std::string key = ns_ + "/site";
-  ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) >= 1; }));
-  const int before = reconciler.Count(key);
-  ASSERT_TRUE(Eventually([&] { return reconciler.Count(key) > before; }));
-  stop.request_stop();
-  workers.join();
-  controller.StopInformers();
+  ASSERT_TRUE(Eventually([&] { return running.reconciler.Count(key) >= 1; }));
+  const int before = running.reconciler.Count(key);
+  ASSERT_TRUE(Eventually([&] { return running.reconciler.Count(key) > before; }));
   client_->Delete(api::kMiniTwitType, ns_, "site");
 }
 

@@ -29,6 +29,17 @@ class LeaderElectionTest : public testing::KubeTest {
     return config;
   }
 
+  // Overwrites the lease with another holder for a minute, as a leader after a partition would.
+  bool TakeLease(const std::string& holder) {
+    auto current = client_->Get(kLeaseType, ns_, "operator-leader");
+    if (!current.ok()) return false;
+    kube::Json update = current.value();
+    update["spec"]["holderIdentity"] = holder;
+    update["spec"]["leaseDurationSeconds"] = 60;
+    update["spec"]["renewTime"] = FormatMicroTime(std::chrono::system_clock::now());
+    return client_->Replace(kLeaseType, ns_, "operator-leader", update).ok();
+  }
+
   // Runs a candidate on its own thread; `leading` is true while its lead callback runs.
   struct Runner {
     std::unique_ptr<LeaderElection> election;
@@ -117,15 +128,7 @@ TEST_F(LeaderElectionTest, LeaderThatCannotRenewGivesUp) {
   ASSERT_TRUE(Eventually([&] { return a.leading.load(); }, 5s));
   // Someone else overwrites the lease (e.g. a leader after a network partition): a's
   // renewals now conflict or see another holder, and it must step down within the deadline.
-  ASSERT_TRUE(Eventually([&] {
-    auto current = client_->Get(kLeaseType, ns_, "operator-leader");
-    if (!current.ok()) return false;
-    kube::Json update = current.value();
-    update["spec"]["holderIdentity"] = "intruder";
-    update["spec"]["leaseDurationSeconds"] = 60;
-    update["spec"]["renewTime"] = FormatMicroTime(std::chrono::system_clock::now());
-    return client_->Replace(kLeaseType, ns_, "operator-leader", update).ok();
-  }));
+  ASSERT_TRUE(Eventually([&] { return TakeLease("intruder"); }));
   ASSERT_TRUE(Eventually([&] { return a.finished.load(); }, 5s));
   EXPECT_EQ(a.outcome, LeaderElection::Outcome::kLost);
   EXPECT_FALSE(a.leading);
@@ -167,15 +170,7 @@ TEST_F(LeaderElectionTest, DeposedLeaderWritesNothingOnceTheLeaseIsTaken) {
   });
   ASSERT_TRUE(Eventually([&] { return writes_before.load() > 0; }, 5s));
 
-  ASSERT_TRUE(Eventually([&] {
-    auto current = client_->Get(kLeaseType, ns_, "operator-leader");
-    if (!current.ok()) return false;
-    kube::Json update = current.value();
-    update["spec"]["holderIdentity"] = "b";
-    update["spec"]["leaseDurationSeconds"] = 60;
-    update["spec"]["renewTime"] = FormatMicroTime(std::chrono::system_clock::now());
-    return client_->Replace(kLeaseType, ns_, "operator-leader", update).ok();
-  }));
+  ASSERT_TRUE(Eventually([&] { return TakeLease("b"); }));
   // From here on b may write. a learns of it at its next renewal at the latest; its renew
   // deadline (2 s) is shorter than the lease (3 s) it could have been holding.
   auto taken_at = std::chrono::steady_clock::now();

@@ -10,9 +10,8 @@ namespace {
 // re-apply the broken image, and must not erase failedImage.
 TEST_F(ReconcilerTest, RollbackMemorySurvivesAStaleCacheRead) {
   LaggingCache cache(client_, api::kMiniTwitType);
-  ReconcilerCaches caches;
-  caches.minitwits = &cache;
-  MiniTwitReconciler reconciler(client_, clock_, caches, Options());
+  auto reconciler_with_cache = ReconcilerWithCache(cache);
+  MiniTwitReconciler& reconciler = *reconciler_with_cache;
   PutMiniTwit(kExternal);
   PutDatabaseSecret();
   reconciler.Reconcile("mt", "prod");
@@ -53,11 +52,9 @@ TEST_F(ReconcilerTest, StatusWriteBasedOnAStaleObjectIsRefused) {
   ASSERT_EQ(Status()["failedImage"], "minitwit:2-broken");
 
   // Another reconciler (a new leader whose informer lags) starts from the older object.
-  ReconcilerCaches caches;
-  caches.minitwits = &cache;
-  MiniTwitReconciler other(client_, clock_, caches, Options());
+  auto other = ReconcilerWithCache(cache);
   client_.ClearCalls();
-  other.Reconcile("mt", "prod");
+  other->Reconcile("mt", "prod");
   for (const auto& call : client_.CallsOf("apply", "minitwits")) {
     EXPECT_EQ(call.body["metadata"]["resourceVersion"], cache.Get("mt", "prod").value()["metadata"]["resourceVersion"]);
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +109,13 @@ class ReconcilerTest : public ::testing::Test {
     ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
     DeploymentRolledOut(replicas);
     ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  }
+
+  // A reconciler whose MiniTwit reads go through `cache` (other kinds through the client).
+  std::unique_ptr<MiniTwitReconciler> ReconcilerWithCache(const kube::ObjectCache& cache) {
+    ReconcilerCaches caches;
+    caches.Set(api::kMiniTwitType, &cache);
+    return std::make_unique<MiniTwitReconciler>(client_, clock_, caches, Options());
   }
 
   FakeKubeClient client_;
