@@ -279,7 +279,12 @@ if selected hpa; then
   ! operator_owns_replicas it-a auto || fail "hpa: minitwit-operator took spec.replicas of it-a/auto"
   # And the other way: without autoscaling the operator does own replicas.
   operator_owns_replicas it-b fixed || fail "hpa: without autoscaling minitwit-operator should manage spec.replicas"
-  pass hpa "managers $managers; replicas 4 set by another manager survive reconciles"
+  # The HPA's next sync (10 s period) sees the 4 pods; its view reaches the MiniTwit's status
+  # (which also settles it before the quiet section counts writes).
+  eventually 30 "status.autoscaler.currentReplicas follows the HPA to 4" \
+    holds '[[ "$(field minitwit/auto it-a .status.autoscaler.currentReplicas)" == 4 ]]'
+  [[ "$(field minitwit/auto it-a .status.desiredReplicas)" == 4 ]] || fail "hpa: status.desiredReplicas is not 4"
+  pass hpa "managers $managers; replicas 4 set by another manager survive reconciles and reach status"
 fi
 
 # --- scale -------------------------------------------------------------------------------
