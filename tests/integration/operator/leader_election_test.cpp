@@ -148,6 +148,14 @@ TEST_F(LeaderElectionTest, DeposedLeaderWritesNothingOnceTheLeaseIsTaken) {
   std::atomic<int> writes_after{0};
   std::atomic<int> refused_after{0};
   Runner a;
+  // Whatever fails below, the writing loop and the election end before `a` is destroyed.
+  struct Ender {
+    Runner& runner;
+    ~Ender() {
+      runner.finished = true;
+      runner.stop.request_stop();
+    }
+  } ender{a};
   a.election = std::make_unique<LeaderElection>(*client_, metrics_, Candidate("a"), &fence);
   a.thread = std::jthread([&] {
     a.outcome = a.election->Run(a.stop.get_token(), [&](std::stop_token) {
