@@ -135,11 +135,7 @@ Json ScalingRulesToJson(const ScalingRules& rules) {
   if (rules.select_policy) json["selectPolicy"] = SelectPolicyName(*rules.select_policy);
   if (!rules.policies.empty()) {
     json["policies"] = Json::array();
-    for (const ScalingPolicy& policy : rules.policies) {
-      json["policies"].push_back({{"type", ScalingPolicyTypeName(policy.type)},
-                                  {"value", policy.value},
-                                  {"periodSeconds", policy.period_seconds}});
-    }
+    for (const ScalingPolicy& policy : rules.policies) json["policies"].push_back(ScalingPolicyToJson(policy));
   }
   return json;
 }
@@ -367,6 +363,10 @@ const char* FailureActionName(FailureAction action) {
 
 const char* ScalingPolicyTypeName(ScalingPolicyType type) {
   return type == ScalingPolicyType::kPods ? "Pods" : "Percent";
+}
+
+Json ScalingPolicyToJson(const ScalingPolicy& policy) {
+  return {{"type", ScalingPolicyTypeName(policy.type)}, {"value", policy.value}, {"periodSeconds", policy.period_seconds}};
 }
 
 const char* SelectPolicyName(SelectPolicy policy) {

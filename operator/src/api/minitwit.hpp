@@ -59,7 +59,7 @@ struct ScalingPolicy {
 };
 
 // One direction (scaleUp or scaleDown). Unset fields take the operator's defaults for that
-// direction (see EffectiveScaleUp/EffectiveScaleDown in controller/desired_state).
+// direction (see BuildScalingBehavior in controller/desired_state).
 struct ScalingRules {
   std::optional<int32_t> stabilization_window_seconds;  // 0..3600
   std::optional<SelectPolicy> select_policy;
@@ -201,5 +201,7 @@ const char* ModeName(Mode mode);
 const char* FailureActionName(FailureAction action);
 const char* ScalingPolicyTypeName(ScalingPolicyType type);
 const char* SelectPolicyName(SelectPolicy policy);
+// {"type", "value", "periodSeconds"}, as autoscaling/v2 HPAScalingPolicy.
+Json ScalingPolicyToJson(const ScalingPolicy& policy);
 
 }  // namespace minitwit::api

@@ -1,5 +1,6 @@
 #include "controller/desired_state.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "api/quantity.hpp"
@@ -191,6 +192,12 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
   // means this field manager never fights the HPA over it.
   if (hot_standby) {
     deployment_spec["replicas"] = api::kHotStandbyReplicas;
+    // The handover gate (reconcile_hotstandby.cpp) and a hash that tells updated pods apart.
+    Json& pod_template = deployment_spec["template"];
+    pod_template["spec"]["readinessGates"] = Json::array({{{"conditionType", kConditionHandover}}});
+    // The handover relies on one extra pod and none missing, whatever spec.rollout says.
+    deployment_spec["strategy"]["rollingUpdate"] = {{"maxSurge", 1}, {"maxUnavailable", 0}};
+    pod_template["metadata"]["annotations"] = {{kAnnotationTemplateHash, Hex(Fnv1a(pod_template.dump()))}};
   } else if (!spec.autoscaling) {
     deployment_spec["replicas"] = spec.replicas;
   }
@@ -244,11 +251,7 @@ Json BuildScalingBehavior(const api::Autoscaling& autoscaling) {
                  {"selectPolicy", api::SelectPolicyName(given ? given->select_policy.value_or(api::SelectPolicy::kMax)
                                                               : api::SelectPolicy::kMax)},
                  {"policies", Json::array()}};
-    for (const ScalingPolicy& policy : policies) {
-      json["policies"].push_back({{"type", api::ScalingPolicyTypeName(policy.type)},
-                                  {"value", policy.value},
-                                  {"periodSeconds", policy.period_seconds}});
-    }
+    for (const ScalingPolicy& policy : policies) json["policies"].push_back(api::ScalingPolicyToJson(policy));
     return json;
   };
   // Up: double or add 4 pods every 15 s, whichever is more. Down: at most half per minute.
@@ -440,7 +443,23 @@ bool IsSubset(const Json& desired, const Json& live) {
     return true;
   }
   if (desired.is_array()) {
-    if (!live.is_array() || live.size() != desired.size()) return false;
+    if (!live.is_array()) return false;
+    // A list keyed by name (containers, env, ports, volumes, volumeMounts) is merged by key
+    // under server-side apply: entries someone else added are theirs, not drift.
+    const auto keyed = [](const Json& list) {
+      return !list.empty() && std::all_of(list.begin(), list.end(), [](const Json& item) {
+        return item.is_object() && item.contains("name") && item["name"].is_string();
+      });
+    };
+    if (keyed(desired) && (live.empty() || keyed(live))) {
+      for (const Json& item : desired) {
+        const auto match = std::find_if(live.begin(), live.end(),
+                                        [&](const Json& other) { return other["name"] == item["name"]; });
+        if (match == live.end() || !IsSubset(item, *match)) return false;
+      }
+      return true;
+    }
+    if (live.size() != desired.size()) return false;
     for (size_t i = 0; i < desired.size(); ++i) {
       if (!IsSubset(desired[i], live[i])) return false;
     }

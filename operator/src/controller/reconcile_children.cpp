@@ -36,16 +36,25 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
     const bool is_autoscaler = desired.type.plural == api::kHorizontalPodAutoscalerType.plural;
     if (is_autoscaler) ctx.live_autoscaler = live;
     if (live && IsSubset(desired.object, *live)) continue;
+    // Names can collide across MiniTwits (the app Service of "foo-db" and the database Service
+    // of "foo"); a forced apply would take the other one's object over.
+    if (live) {
+      if (std::string owner = ControllerOwnerUid(*live); !owner.empty() && owner != minitwit.uid) {
+        const std::string message = desired.type.kind + " " + name + " belongs to another owner (" +
+                                    ControllerOwnerName(*live) + "); rename this MiniTwit";
+        return ApplyFailed(ctx, kReasonNameConflict, message, ApiError{409, kReasonNameConflict, message});
+      }
+    }
 
     if (is_deployment && live && minitwit.spec.autoscaling) {
       if (std::optional<ApiError> error = HandOverReplicas(ctx, name)) return error;
     }
-    Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, kFieldManager);
+    Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, options_.field_manager);
     if (!applied.ok()) {
       spdlog::warn("{}: applying {} {} failed: {}", ctx.key, desired.type.kind, name, ErrorText(applied.error()));
-      RecordEvent(ctx, kEventTypeWarning, kEventApplyFailed,
-                  "applying " + desired.type.kind + " " + name + ": " + applied.error().message);
-      return applied.error();
+      return ApplyFailed(ctx, kReasonApplyFailed,
+                         "applying " + desired.type.kind + " " + name + ": " + applied.error().message,
+                         applied.error());
     }
     spdlog::info("{}: applied {} {}", ctx.key, desired.type.kind, name);
     if (is_autoscaler) ctx.live_autoscaler = applied.value();
@@ -76,66 +85,16 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
   return std::nullopt;
 }
 
-std::optional<ApiError> MiniTwitReconciler::BootstrapReplicas(Context& ctx, const std::string& name) {
-  const api::MiniTwit& minitwit = ctx.minitwit;
-  if (!BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;  // replicas are in the main apply
-  // The main apply leaves spec.replicas to the HPA, so a new Deployment would start at 1 pod
-  // until the HPA's first sync. Set minReplicas once under a manager of its own: the HPA's
-  // scale writes take the field over, and kFieldManager never claims it.
-  return ApplyBootstrapReplicas(ctx, name, minitwit.spec.autoscaling->min_replicas, "");
-}
-
-std::optional<ApiError> MiniTwitReconciler::HandOverReplicas(Context& ctx, const std::string& name) {
-  const api::MiniTwit& minitwit = ctx.minitwit;
-  if (!BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;
-  // A Deployment that had fixed replicas (or HotStandby's 2) has spec.replicas owned by
-  // kFieldManager alone. The apply about to happen leaves the field out, and server-side
-  // apply removes a field that its last owner stops sending: the Deployment would fall to its
-  // default of 1 pod until the HPA's next sync. So first give the field a second owner, as the
-  // server-side apply documentation's "Transferring ownership" does for an HPA: the live count
-  // clamped to the HPA's bounds, under kBootstrapFieldManager. The HPA's scale writes then
-  // take it over. The resourceVersion makes a concurrent write (the HPA's own) win with a 409
-  // instead of being undone; the reconcile is retried.
-  Result<Json> live = client_.Get(api::kDeploymentType, minitwit.ns, name);  // the cache has no managedFields
-  if (!live.ok()) return live.error();
-  if (!AppliedFieldOwnedBy(live.value(), kFieldManager, {"f:spec", "f:replicas"})) return std::nullopt;
-  const api::Autoscaling& autoscaling = *minitwit.spec.autoscaling;
-  const int64_t replicas = std::clamp<int64_t>(IntAt(live.value(), {"spec", "replicas"}, 1), autoscaling.min_replicas,
-                                               autoscaling.max_replicas);
-  spdlog::info("{}: handing spec.replicas ({}) of Deployment {} over to the autoscaler", ctx.key, replicas, name);
-  return ApplyBootstrapReplicas(ctx, name, replicas, StringAt(live.value(), {"metadata", "resourceVersion"}));
-}
-
-std::optional<ApiError> MiniTwitReconciler::ApplyBootstrapReplicas(Context& ctx, const std::string& name,
-                                                                   int64_t replicas,
-                                                                   const std::string& resource_version) {
-  Json metadata = {{"name", name}, {"namespace", ctx.minitwit.ns}};
-  if (!resource_version.empty()) metadata["resourceVersion"] = resource_version;
-  const Json object = {{"apiVersion", api::kDeploymentType.ApiVersion()},
-                       {"kind", api::kDeploymentType.kind},
-                       {"metadata", metadata},
-                       {"spec", {{"replicas", replicas}}}};
-  Result<Json> applied = client_.Apply(api::kDeploymentType, ctx.minitwit.ns, name, object, kBootstrapFieldManager);
-  if (!applied.ok()) {
-    spdlog::warn("{}: setting replicas of Deployment {} under {} failed: {}", ctx.key, name, kBootstrapFieldManager,
-                 ErrorText(applied.error()));
-    return applied.error();
+ApiError MiniTwitReconciler::ApplyFailed(Context& ctx, const char* reason, const std::string& message,
+                                         ApiError error) {
+  // Reported once per distinct failure; the condition carries it until an apply succeeds.
+  const Json* degraded = FindCondition(ctx.minitwit.status.conditions, kConditionDegraded);
+  if (!degraded || degraded->value("message", "") != message) {
+    RecordEvent(ctx, kEventTypeWarning, kEventApplyFailed, message);
   }
-  return std::nullopt;
-}
-
-std::optional<ApiError> MiniTwitReconciler::PruneAutoscaler(Context& ctx) {
-  const api::MiniTwit& minitwit = ctx.minitwit;
-  if (BuildHorizontalPodAutoscaler(minitwit)) return std::nullopt;
-  // Before the Deployment's spec.replicas comes back under kFieldManager, so that the HPA
-  // cannot scale it again in between.
-  Result<std::optional<Json>> live = Read(api::kHorizontalPodAutoscalerType, minitwit.ns, DeploymentName(minitwit));
-  if (!live.ok()) return live.error();
-  if (!live.value() || !IsOwnedBy(*live.value(), minitwit.uid)) return std::nullopt;
-  kube::Status deleted = client_.Delete(api::kHorizontalPodAutoscalerType, minitwit.ns, DeploymentName(minitwit));
-  if (!deleted.ok() && !deleted.error().IsNotFound()) return deleted.error();
-  spdlog::info("{}: deleted HorizontalPodAutoscaler {}", ctx.key, DeploymentName(minitwit));
-  return std::nullopt;
+  ctx.apply_failure_reason = reason;
+  ctx.apply_failure_message = message;
+  return error;
 }
 
 std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {

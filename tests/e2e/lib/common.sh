@@ -64,6 +64,65 @@ cluster_env() {
   command -v kubectl >/dev/null || missing "kubectl from the cluster cache (tests/cluster/build.sh)"
 }
 
+# --- a test script on a private control plane ---------------------------------------------
+
+# control_plane_test ID OCTET ARGS...: the common start of such a script. Reads
+# `--operator PATH [--only NAME,...]` into operator_bin and only, checks the prerequisites,
+# uses a private control plane (see above) and a work directory, takes down an instance an
+# earlier run left, and sets an EXIT trap that stops the operators, the proxy and the cluster
+# (on failure it prints their last log lines and keeps the work directory). A script may
+# define before_cleanup to stop its own background work first.
+control_plane_test() {
+  local id="$1" octet="$2"; shift 2
+  operator_bin=""
+  only=""
+  while (($#)); do
+    case "$1" in
+      --operator) operator_bin="$2"; shift 2 ;;
+      --only) only=",$2,"; shift 2 ;;
+      *) echo "usage: $0 --operator PATH [--only NAME,...]" >&2; exit 2 ;;
+    esac
+  done
+  [[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (cmake --build BUILD --target minitwit-operator)"
+  require_root
+  require_tool jq "Debian package jq"
+  require_tool curl "Debian package curl"
+  use_private_control_plane "$id" "$octet"
+  work="$(mktemp -d "/tmp/minitwit-$id.XXXXXX")"
+  if "$cluster" status >/dev/null 2>&1 || [[ -d "$cluster_state/run" ]]; then
+    say "an earlier instance is still up; taking it down"
+    "$cluster" down >&2
+  fi
+  trap control_plane_cleanup EXIT
+}
+
+control_plane_cleanup() {
+  local rc=$?
+  trap - EXIT
+  if declare -F before_cleanup >/dev/null; then before_cleanup; fi
+  stop_all_operators
+  stop_proxy
+  if ((rc != 0)); then
+    local f
+    for f in "$work"/operator-*.log; do
+      [[ -f "$f" ]] || continue
+      echo "----- last lines of $f" >&2
+      tail -n 25 "$f" >&2
+    done
+    for f in "$cluster_state"/logs/kube-apiserver.log "$cluster_state"/logs/kube-controller-manager.log; do
+      [[ -f "$f" ]] && { echo "----- last lines of $f" >&2; tail -n 10 "$f" >&2; }
+    done
+  fi
+  "$cluster" down >&2 || rc=1
+  if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
+  exit "$rc"
+}
+
+# selected NAME: the section NAME runs (no --only, or --only names it).
+selected() { [[ -z "${only:-}" || "$only" == *",$1,"* ]]; }
+passed=()
+pass() { passed+=("$1"); say "PASS $1${2:+: $2}"; }
+
 # --- the API server through `kubectl proxy` (cheap polling with curl) ---------------------
 
 proxy_pid=""

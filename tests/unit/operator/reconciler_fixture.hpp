@@ -1,12 +1,11 @@
 #pragma once
 
-// The fixture of the reconciler's unit tests: a MiniTwitReconciler on a FakeKubeClient with a
-// fixed wall clock, and helpers that play the API server's and the Deployment controller's part.
-
+// The reconciler's unit-test fixture, shared by the tests of its files (one per phase).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,9 +14,12 @@
 #include "controller/desired_state.hpp"
 #include "controller/reconciler.hpp"
 #include "fake_kube_client.hpp"
+#include "kube/object_cache.hpp"
 
 namespace minitwit::controller {
 
+using minitwit::testing::FakeKubeClient;
+using namespace std::chrono_literals;
 
 class FakeWallClock : public WallClock {
  public:
@@ -109,12 +111,57 @@ class ReconcilerTest : public ::testing::Test {
     ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
   }
 
-  minitwit::testing::FakeKubeClient client_;
+  // A reconciler whose MiniTwit reads go through `cache` (other kinds through the client).
+  std::unique_ptr<MiniTwitReconciler> ReconcilerWithCache(const kube::ObjectCache& cache) {
+    ReconcilerCaches caches;
+    caches.Set(api::kMiniTwitType, &cache);
+    return std::make_unique<MiniTwitReconciler>(client_, clock_, caches, Options());
+  }
+
+  FakeKubeClient client_;
   FakeWallClock clock_;
   int generated_ = 0;
   MiniTwitReconciler reconciler_;
 };
 
 inline constexpr char kExternal[] = R"({"image": "minitwit:1", "database": {"external": {"secretName": "pg"}}})";
+
+// An informer cache of one type that can fall behind the API server: it reads through to the
+// fake client until Freeze(), then keeps answering with what it held at that moment, as an
+// informer does before the watch delivers the latest write.
+class LaggingCache : public kube::ObjectCache {
+ public:
+  LaggingCache(const FakeKubeClient& client, kube::ResourceType type) : client_(client), type_(std::move(type)) {}
+  void Freeze(const std::string& ns, const std::string& name) { frozen_ = client_.Object(type_, ns, name); }
+  void Thaw() { frozen_.reset(); }
+  std::optional<Json> Get(const std::string& ns, const std::string& name) const override {
+    if (frozen_) return frozen_;
+    return client_.Object(type_, ns, name);
+  }
+  std::vector<Json> List(const std::string&, const std::map<std::string, std::string>&) const override {
+    return client_.Objects(type_);
+  }
+  bool HasSynced() const override { return true; }
+
+ private:
+  const FakeKubeClient& client_;
+  kube::ResourceType type_;
+  std::optional<Json> frozen_;
+};
+
+// A HotStandby pod of the MiniTwit "prod" running `image`.
+inline Json HotStandbyPod(const std::string& name, bool ready, const std::string& role,
+                          const std::string& image = "minitwit:1") {
+  Json labels = {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
+                 {"app.kubernetes.io/component", "app"}};
+  if (!role.empty()) labels["minitwit.dev/role"] = role;
+  return Json{{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata", {{"name", name}, {"namespace", "mt"}, {"labels", labels}}},
+              {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", image}}})}}},
+              {"status",
+               {{"phase", "Running"},
+                {"conditions", Json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})}}}};
+}
 
 }  // namespace minitwit::controller

@@ -7,9 +7,6 @@
 namespace minitwit::controller {
 namespace {
 
-using minitwit::testing::FakeKubeClient;
-using namespace std::chrono_literals;
-
 TEST_F(ReconcilerTest, MissingMiniTwitIsDone) {
   const ReconcileResult result = reconciler_.Reconcile("mt", "gone");
   EXPECT_EQ(result.kind, ReconcileResult::Kind::kDone);
@@ -244,7 +241,9 @@ TEST_F(ReconcilerTest, MissingSecretSetsDatabaseNotReadyAndRequeues) {
   ASSERT_NE(database, nullptr);
   EXPECT_EQ((*database)["status"], "False");
   EXPECT_EQ((*database)["reason"], kReasonSecretNotFound);
-  EXPECT_EQ(Status()["phase"], kPhasePending);
+  // Degraded (it needs the user), and phase says so too: phase and Degraded never disagree.
+  EXPECT_EQ((*Condition(kConditionDegraded))["status"], "True");
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
   EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventSecretNotFound});
 
   // Secret without the key.
@@ -288,20 +287,8 @@ TEST_F(ReconcilerTest, HotStandbyFailoverMovesTheRoleLabel) {
   reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(Deployment()["spec"]["replicas"], 2);
 
-  auto pod = [](const std::string& name, bool ready, const std::string& role) {
-    Json labels = {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
-                   {"app.kubernetes.io/component", "app"}};
-    if (!role.empty()) labels["minitwit.dev/role"] = role;
-    return Json{{"apiVersion", "v1"},
-                {"kind", "Pod"},
-                {"metadata", {{"name", name}, {"namespace", "mt"}, {"labels", labels}}},
-                {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})}}},
-                {"status",
-                 {{"phase", "Running"},
-                  {"conditions", Json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})}}}};
-  };
-  client_.Put(api::kPodType, pod("prod-a", true, ""));
-  client_.Put(api::kPodType, pod("prod-b", true, ""));
+  client_.Put(api::kPodType, HotStandbyPod("prod-a", true, ""));
+  client_.Put(api::kPodType, HotStandbyPod("prod-b", true, ""));
   ReconcileResult result = reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
   EXPECT_EQ(result.after, 1s);
@@ -311,7 +298,7 @@ TEST_F(ReconcilerTest, HotStandbyFailoverMovesTheRoleLabel) {
   EXPECT_EQ((*client_.Object(api::kPodType, "mt", second))["metadata"]["labels"]["minitwit.dev/role"], "standby");
 
   // The active pod stops being ready.
-  client_.Put(api::kPodType, pod(first, false, "active"));
+  client_.Put(api::kPodType, HotStandbyPod(first, false, "active"));
   client_.ClearCalls();
   reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(Status()["activePod"], second);
@@ -371,7 +358,7 @@ TEST(ReconcilerCacheTest, GeneratedSecretIsConfirmedBeforeRegenerating) {
   FakeWallClock clock;
   EmptyCache secrets;
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   int generated = 0;
   ReconcilerOptions options;
   options.generate_secret = [&] { return "generated-" + std::to_string(++generated); };
@@ -393,7 +380,7 @@ TEST(ReconcilerCacheTest, ExternalSecretOutsideTheCacheIsRead) {
   FakeWallClock clock;
   EmptyCache secrets;  // the informer only holds Secrets labelled as the operator's
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   MiniTwitReconciler reconciler(client, clock, caches);
   client.Put(api::kMiniTwitType, {{"apiVersion", "minitwit.dev/v1alpha1"},
                                   {"kind", "MiniTwit"},

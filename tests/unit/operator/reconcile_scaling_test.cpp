@@ -1,5 +1,6 @@
-// Reconcile decisions about scaling: spec.replicas handed over to the HPA without a drop, the
-// HPA deleted before fixed replicas return, scaling that is not a rollout, status.autoscaler.
+// Reconcile decisions about scaling (reconcile_scaling.cpp, and where scaling meets the other
+// phases): spec.replicas handed over to the HPA without a drop, the HPA deleted before fixed
+// replicas return, scaling that is not a rollout, status.autoscaler, Scaled -> HotStandby.
 // The real API server's field ownership is tested in tests/e2e/scaling_transitions_test.sh.
 #include <gtest/gtest.h>
 
@@ -189,6 +190,31 @@ TEST_F(ReconcilerScalingTest, ATemplateChangeIsStillARollout) {
   DeploymentRolledOut(3);
   ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
   EXPECT_EQ(Status()["phase"], kPhaseReady);
+}
+
+TEST_F(ReconcilerScalingTest, ScaledToHotStandbyLabelsTheActivePodBeforeTheServiceSelectsIt) {
+  PutMiniTwit(R"({"image": "minitwit:1", "replicas": 4, "database": {"external": {"secretName": "pg"}}})");
+  PutDatabaseSecret();
+  Converge(4);
+  for (const char* name : {"prod-a", "prod-b", "prod-c", "prod-d"}) client_.Put(api::kPodType, HotStandbyPod(name, true, ""));
+  EditSpec([](Json& spec) {
+    spec["mode"] = "HotStandby";
+    spec["replicas"] = 2;
+  });
+  client_.ClearCalls();
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_EQ(MutatingOrder(), (std::vector<std::string>{"patch pods", "patch pods", "patch pods", "patch pods",
+                                                       "apply deployments", "apply services",
+                                                       "apply poddisruptionbudgets"}));
+  // The Deployment shrinks to 2; the ReplicaSet deletes pods of the lowest cost first.
+  const std::string active = Status()["activePod"];
+  int costly = 0;
+  for (const Json& pod : client_.Objects(api::kPodType)) {
+    const bool is_active = pod["metadata"]["name"] == active;
+    EXPECT_EQ(pod["metadata"]["annotations"][kAnnotationPodDeletionCost], is_active ? "1000" : "0");
+    costly += is_active ? 1 : 0;
+  }
+  EXPECT_EQ(costly, 1);
 }
 
 }  // namespace
