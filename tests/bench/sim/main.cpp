@@ -6,6 +6,7 @@
 #include "sim/generator.hpp"
 #include "sim/options.hpp"
 #include "sim/report.hpp"
+#include "sim/request_log.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 
@@ -49,6 +50,15 @@ int main(int argc, char** argv) {
   }
   if (options.limit && *options.limit < actions.size()) actions.resize(*options.limit);
 
+  std::unique_ptr<RequestLog> request_log;
+  if (!options.request_log_path.empty()) {
+    std::string error;
+    if (!(request_log = RequestLog::Open(options.request_log_path, &error))) {
+      std::cerr << "minitwit-sim: " << error << "\n";
+      return 2;
+    }
+  }
+
   RunSettings settings;
   settings.client.host = options.host;
   settings.client.port = options.port;
@@ -59,6 +69,7 @@ int main(int argc, char** argv) {
   settings.register_users = options.register_users;
   settings.honor_delays = options.honor_delays;
   settings.speedup = options.speedup;
+  settings.request_log = request_log.get();
 
   try {
     Runner runner(settings);

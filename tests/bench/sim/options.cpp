@@ -22,6 +22,8 @@ Replays the ITU-MiniTwit course simulator against a MiniTwit server.
   --read-mix N         after the scenario, N GETs alternating /msgs?no=100 and /public
   --max-errors N       exit 1 when more errors than N (0)
   --json               print the summary as JSON
+  --request-log FILE   one line per finished request: sent (Unix ms), latency ms, kind,
+                       action id, outcome, status (flushed as written)
 Exit: 0 ok, 1 too many errors, 2 usage or input error, 3 /latest mismatch or unreadable.
 )";
 
@@ -127,6 +129,8 @@ OptionsResult ParseOptions(const std::vector<std::string>& args) {
       }
     } else if (arg == "--max-errors") {
       if (!number(&o.max_errors)) return fail("--max-errors needs a count");
+    } else if (arg == "--request-log") {
+      if (!value(&o.request_log_path)) return fail("--request-log needs a file");
     } else if (arg == "--json") {
       o.json = true;
     } else {

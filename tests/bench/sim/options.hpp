@@ -29,6 +29,7 @@ struct Options {
   std::vector<ActionKind> only;    // --only tweet,follow: these kinds plus register
   bool json = false;
   std::size_t max_errors = 0;
+  std::string request_log_path;    // --request-log FILE
   bool help = false;
 };
 

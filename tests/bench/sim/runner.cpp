@@ -18,8 +18,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-void Record(Tally& tally, const RequestSpec& spec, const Exchange& exchange, double budget_ms) {
+void Record(Tally& tally, const RequestSpec& spec, const Exchange& exchange, double budget_ms, RequestLog* log) {
   const Outcome outcome = Classify(spec.kind, exchange.error, exchange.status);
+  if (log != nullptr) log->Write(spec, exchange, outcome);
   std::string detail = exchange.detail;
   if (outcome == Outcome::kWrongStatus) detail = exchange.body.substr(0, 200);
   tally.Record(spec.kind, outcome, exchange.latency_ms, budget_ms, spec.id, exchange.status, detail);
@@ -75,7 +76,7 @@ PhaseResult Runner::RunScenario(const std::vector<Action>& actions) {
       }
       const RequestSpec spec = BuildActionRequest(action, settings_.base_path);
       const Exchange exchange = co_await client.Send(spec);
-      Record(*tally, spec, exchange, budget_ms);
+      Record(*tally, spec, exchange, budget_ms, settings_.request_log);
     }
   };
   auto run_phase = [&](const std::vector<Lane>& lanes, Tally* tally) {
@@ -127,7 +128,7 @@ PhaseResult Runner::RunReads(std::size_t count) {
       const RequestSpec spec = i % 2 == 0 ? BuildReadMsgsRequest(settings_.base_path, settings_.read_page)
                                           : BuildPublicRequest(settings_.base_path);
       const Exchange exchange = co_await client.Send(spec);
-      Record(result.tally, spec, exchange, budget_ms);
+      Record(result.tally, spec, exchange, budget_ms, settings_.request_log);
     }
   };
 

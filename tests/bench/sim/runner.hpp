@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/http_client.hpp"
+#include "sim/request_log.hpp"
 #include "sim/scenario.hpp"
 #include "sim/stats.hpp"
 
@@ -22,6 +23,7 @@ struct RunSettings {
   bool honor_delays = false;  // sleep each action's delay / speedup before sending it
   double speedup = 1.0;
   int read_page = 100;        // ?no= of the read mix's GET /msgs
+  RequestLog* request_log = nullptr;  // --request-log: every finished request, when set
 };
 
 // A part of a phase that runs at one concurrency: the scenario with users > 1 has a
