@@ -126,13 +126,13 @@ app_pods() { kubectl -n minitwit get pod -l "app.kubernetes.io/instance=$1,app.k
 
 # --- load --------------------------------------------------------------------------------
 
-# make_scenario FILE TAG: 5 registers, then tweets "TAG message N" round-robin, 20 ms apart
+# make_scenario FILE TAG: 5 registers, then tweets "TAG message N" round-robin, 15 ms apart
 # (at most 300 s of load; stop_load ends it sooner).
 make_scenario() {
   awk -v tag="$2" -v users=5 -v tweets=15000 'BEGIN {
     OFS = "\t"
-    for (u = 1; u <= users; u++) print ++id, 20, 0, "register", tag "-u" u, tag "-u" u "@example.com", "pw"
-    for (n = 1; n <= tweets; n++) print ++id, 20, 0, "tweet", tag "-u" (n % users + 1), tag " message " n
+    for (u = 1; u <= users; u++) print ++id, 15, 0, "register", tag "-u" u, tag "-u" u "@example.com", "pw"
+    for (n = 1; n <= tweets; n++) print ++id, 15, 0, "tweet", tag "-u" (n % users + 1), tag " message " n
   }' >"$1"
 }
 
@@ -160,15 +160,15 @@ stop_load() {
   load_pid=""
 }
 
-# load_figures NAME: sets lf_requests, lf_failed, lf_503 and lf_gap_s (the longest time
-# without a successful answer: from the end of one successful request to the sending of the
-# next; about 0.02 s when nothing fails).
+# load_figures NAME: sets lf_requests, lf_failed, lf_503, lf_rate (requests a second) and
+# lf_gap_s (the longest time without a successful answer: from the end of one successful
+# request to the sending of the next; about 0.02 s when nothing fails).
 load_figures() {
-  read -r lf_requests lf_failed lf_503 lf_gap_s < <(sort -n -k1,1 "$work/$1.log" | awk '
-    { n++ }
+  read -r lf_requests lf_failed lf_503 lf_rate lf_gap_s < <(sort -n -k1,1 "$work/$1.log" | awk '
+    { n++; if (n == 1) first = $1; last = $1 }
     $5 != "ok" { f++; if ($6 == 503) s++; next }
     { if (prev != "" && $1 - prev > gap) gap = $1 - prev; if ($1 + $2 > prev) prev = $1 + $2 }
-    END { printf "%d %d %d %.2f\n", n, f, s, gap / 1000 }')
+    END { printf "%d %d %d %.0f %.2f\n", n, f, s, (last > first ? n * 1000 / (last - first) : 0), gap / 1000 }')
 }
 
 # acked_lost NAME: prints "ACKED LOST": tweets of the load answered 204, and those of them
@@ -193,7 +193,7 @@ report_load() {
   local acked lost
   load_figures "$2"
   read -r acked lost < <(acked_lost "$2")
-  figure "$1" "$lf_gap_s s without service, $lf_failed failed of $lf_requests requests ($lf_503 answered 503); $lost of $acked acknowledged writes lost${3:+; $3}"
+  figure "$1" "$lf_gap_s s without service, $lf_failed failed of $lf_requests requests at $lf_rate/s ($lf_503 answered 503); $lost of $acked acknowledged writes lost${3:+; $3}"
   ((lost == 0)) || fail "$1: $lost acknowledged writes are not stored: $(comm -23 "$work/$2.acked" "$work/$2.stored" | head -n 5)"
 }
 
