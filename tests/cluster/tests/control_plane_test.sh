@@ -90,7 +90,8 @@ kubectl -n "$ns" get configmap kube-root-ca.crt >/dev/null || fail "no kube-root
 
 say "garbage collection: deleting the Deployment removes its ReplicaSet"
 kubectl -n "$ns" delete deployment web --wait=false >/dev/null
-rs_gone() { [[ -z "$(kubectl -n "$ns" get replicasets -o name 2>/dev/null)" ]]; }
+# Gone means an answered, empty list: a kubectl error (apiserver down) is not "gone".
+rs_gone() { local out; out="$(kubectl -n "$ns" get replicasets -o name)" && [[ -z "$out" ]]; }
 eventually 60 "the ReplicaSet to be garbage-collected" rs_gone
 
 say "cluster down"

@@ -130,8 +130,11 @@ operator_alive() { kill -0 "${operator_pids[$1]}" 2>/dev/null; }
 metrics() { curl -sf --max-time 5 "http://127.0.0.1:${operator_ports[$1]}/metrics"; }
 
 # metric_sum NAME REGEX: sum of the samples whose series (name and labels) matches REGEX.
+# An unreachable /metrics is an error (status 1, nothing printed), never a sum of 0.
 metric_sum() {
-  metrics "$1" | awk -v re="$2" '!/^#/ && $1 ~ re { s += $2 } END { printf "%d\n", s }'
+  local text
+  text="$(metrics "$1")" || { echo "metric_sum: /metrics of operator $1 is unreachable" >&2; return 1; }
+  awk -v re="$2" '!/^#/ && $1 ~ re { s += $2 } END { printf "%d\n", s }' <<<"$text"
 }
 # Mutating requests of the controller's client (leader election's Lease renewals are not
 # counted: they are the election itself).

@@ -1,0 +1,113 @@
+// Applies the children that differ from the desired state and deletes the ones no longer wanted.
+#include "controller/reconciler.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "controller/events.hpp"
+#include "controller/reconcile_context.hpp"
+
+namespace minitwit::controller {
+
+using kube::ApiError;
+using kube::Json;
+using kube::Result;
+using namespace reconcile;
+
+std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  std::vector<DesiredObject> children = BuildDesiredState(minitwit, ctx.inputs);
+  // The Deployment first: it is what a user waits for; its pods retry until the rest exists.
+  std::stable_partition(children.begin(), children.end(), [](const DesiredObject& desired) {
+    return desired.type.plural == api::kDeploymentType.plural;
+  });
+  for (const DesiredObject& desired : children) {
+    const std::string name = desired.object["metadata"]["name"].get<std::string>();
+    const bool is_deployment = desired.type.plural == api::kDeploymentType.plural;
+    std::optional<Json> live;
+    if (is_deployment) {
+      live = ctx.live_deployment;
+    } else {
+      Result<std::optional<Json>> read = Read(desired.type, minitwit.ns, name);
+      if (!read.ok()) return read.error();
+      live = read.value();
+    }
+    if (live && IsSubset(desired.object, *live)) continue;
+
+    Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, kFieldManager);
+    if (!applied.ok()) {
+      spdlog::warn("{}: applying {} {} failed: {}", ctx.key, desired.type.kind, name, ErrorText(applied.error()));
+      RecordEvent(ctx, kEventTypeWarning, kEventApplyFailed,
+                  "applying " + desired.type.kind + " " + name + ": " + applied.error().message);
+      return applied.error();
+    }
+    spdlog::info("{}: applied {} {}", ctx.key, desired.type.kind, name);
+    if (is_deployment) {
+      const std::string image = TemplateImage(desired.object);
+      if (!live) {
+        if (std::optional<ApiError> error = BootstrapReplicas(ctx, name)) return error;
+        RecordEvent(ctx, kEventTypeNormal, kEventCreated, "created Deployment " + name + " running " + image);
+      } else if (TemplateImage(*live) != image && image == minitwit.spec.image) {
+        RecordEvent(ctx, kEventTypeNormal, kEventRolloutStarted,
+                    "rolling out image " + image + " (was " + TemplateImage(*live) + ")");
+      }
+      ctx.live_deployment = applied.value();
+      ctx.live_image = TemplateImage(applied.value());
+      const bool current =
+          IntAt(applied.value(), {"status", "observedGeneration"}) >= IntAt(applied.value(), {"metadata", "generation"});
+      if (!current) {
+        ctx.deployment_current = false;
+        ctx.rollout_complete = false;
+        ctx.deadline_exceeded = false;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> MiniTwitReconciler::BootstrapReplicas(Context& ctx, const std::string& name) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  const std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit);
+  if (!hpa) return std::nullopt;  // spec.replicas is in the main apply configuration
+  // The main apply leaves spec.replicas to the HPA, so a new Deployment would start at 1 pod
+  // until the HPA's first sync. Set minReplicas once under a manager of its own: the HPA's
+  // scale writes take the field over, and kFieldManager never claims it.
+  const Json replicas = Path(*hpa, {"spec", "minReplicas"});
+  const Json object = {{"apiVersion", api::kDeploymentType.ApiVersion()},
+                       {"kind", api::kDeploymentType.kind},
+                       {"metadata", {{"name", name}, {"namespace", minitwit.ns}}},
+                       {"spec", {{"replicas", replicas.is_number_integer() ? replicas : Json(1)}}}};
+  Result<Json> applied = client_.Apply(api::kDeploymentType, minitwit.ns, name, object, kBootstrapFieldManager);
+  if (!applied.ok()) {
+    spdlog::warn("{}: setting initial replicas of Deployment {} failed: {}", ctx.key, name,
+                 ErrorText(applied.error()));
+    return applied.error();
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
+  const api::MiniTwit& minitwit = ctx.minitwit;
+  std::vector<std::pair<kube::ResourceType, std::string>> unwanted;
+  if (!BuildHorizontalPodAutoscaler(minitwit)) {
+    unwanted.emplace_back(api::kHorizontalPodAutoscalerType, DeploymentName(minitwit));
+  }
+  if (!minitwit.spec.database.in_cluster) {
+    // The claim and credentials stay: deleting data is never the operator's call.
+    unwanted.emplace_back(api::kStatefulSetType, DatabaseName(minitwit));
+    unwanted.emplace_back(api::kServiceType, DatabaseName(minitwit));
+    unwanted.emplace_back(api::kNetworkPolicyType, DatabaseName(minitwit));
+  }
+  for (const auto& [type, name] : unwanted) {
+    Result<std::optional<Json>> live = Read(type, minitwit.ns, name);
+    if (!live.ok()) return live.error();
+    if (!live.value() || !IsOwnedBy(*live.value(), minitwit.uid)) continue;
+    kube::Status deleted = client_.Delete(type, minitwit.ns, name);
+    if (!deleted.ok() && !deleted.error().IsNotFound()) return deleted.error();
+    spdlog::info("{}: deleted {} {}", ctx.key, type.kind, name);
+  }
+  return std::nullopt;
+}
+
+}  // namespace minitwit::controller
