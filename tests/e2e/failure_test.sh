@@ -122,6 +122,11 @@ restart_count() {
 pod_ready() {
   [[ "$(kubectl -n "$1" get pod "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
+# pod_gone NAMESPACE POD: the API server answers, with no such pod (an error is not "gone").
+pod_gone() {
+  local found
+  found="$(kubectl -n "$1" get pod --field-selector "metadata.name=$2" -o name)" && [[ -z "$found" ]]
+}
 app_pods() { kubectl -n minitwit get pod -l "app.kubernetes.io/instance=$1,app.kubernetes.io/component=app" -o name; }
 
 # --- load --------------------------------------------------------------------------------
@@ -252,7 +257,7 @@ if selected hotstandby; then
   victim="$(active_pod)"
   say "deleting the active pod $victim"
   kubectl -n minitwit delete pod "$victim" --wait=false >&2
-  eventually 120 "$victim is gone" holds '! kubectl -n minitwit get pod "$victim" -o name 2>/dev/null | grep -q .'
+  eventually 120 "$victim is gone" pod_gone minitwit "$victim"
   eventually 120 "the pair serves again with both pods ready" pair_serving
   load_continues 100
   stop_load
