@@ -165,15 +165,18 @@ stop_load() {
   load_pid=""
 }
 
-# load_figures NAME: sets lf_requests, lf_failed, lf_503, lf_rate (requests a second) and
-# lf_gap_s (the longest time without a successful answer: from the end of one successful
-# request to the sending of the next; about 0.02 s when nothing fails).
+# load_figures NAME: sets lf_requests, lf_failed, lf_rate (requests a second), lf_gap_s (the
+# longest time without a successful answer: from the end of one successful request to the
+# sending of the next; about 0.02 s when nothing fails) and lf_kinds (failures by kind).
 load_figures() {
-  read -r lf_requests lf_failed lf_503 lf_rate lf_gap_s < <(sort -n -k1,1 "$work/$1.log" | awk '
+  read -r lf_requests lf_failed lf_rate lf_gap_s lf_kinds < <(sort -n -k1,1 "$work/$1.log" | awk '
     { n++; if (n == 1) first = $1; last = $1 }
-    $5 != "ok" { f++; if ($6 == 503) s++; next }
+    $5 != "ok" { f++; kind[$5 == "status" ? "status " $6 : $5]++; next }
     { if (prev != "" && $1 - prev > gap) gap = $1 - prev; if ($1 + $2 > prev) prev = $1 + $2 }
-    END { printf "%d %d %d %.0f %.2f\n", n, f, s, (last > first ? n * 1000 / (last - first) : 0), gap / 1000 }')
+    END {
+      for (k in kind) kinds = kinds (kinds == "" ? "" : ", ") kind[k] " " k
+      printf "%d %d %.0f %.2f %s\n", n, f, (last > first ? n * 1000 / (last - first) : 0), gap / 1000, kinds
+    }')
 }
 
 # acked_lost NAME: prints "ACKED LOST": tweets of the load answered 204, and those of them
@@ -198,7 +201,7 @@ report_load() {
   local acked lost
   load_figures "$2"
   read -r acked lost < <(acked_lost "$2")
-  figure "$1" "$lf_gap_s s without service, $lf_failed failed of $lf_requests requests at $lf_rate/s ($lf_503 answered 503); $lost of $acked acknowledged writes lost${3:+; $3}"
+  figure "$1" "$lf_gap_s s without service, $lf_failed failed of $lf_requests requests at $lf_rate/s${lf_kinds:+ ($lf_kinds)}; $lost of $acked acknowledged writes lost${3:+; $3}"
   ((lost == 0)) || fail "$1: $lost acknowledged writes are not stored: $(comm -23 "$work/$2.acked" "$work/$2.stored" | head -n 5)"
 }
 
@@ -320,41 +323,55 @@ if selected postgres; then
 fi
 
 # --- leader ------------------------------------------------------------------------------
+deploy_deadline() { kubectl -n minitwit get deploy "$1" -o jsonpath='{.spec.progressDeadlineSeconds}'; }
+set_deadline() {
+  kubectl -n minitwit patch minitwit "$1" --type merge -p "{\"spec\":{\"rollout\":{\"progressDeadlineSeconds\":$2}}}" >/dev/null
+}
+# leader_writes POD IP OP TIME: the mutating requests of the operator pod POD (by its token's
+# pod name, or its address) received OP ("<" or ">=") TIME, one JSON line each.
+leader_writes() {
+  jq -c --arg pod "$1" --arg ip "$2" --arg t "$4" --arg op "$3" '
+    select(((.user.extra["authentication.kubernetes.io/pod-name"] // [])[0] == $pod or (.sourceIPs // [])[0] == $ip)
+           and (if $op == "<" then .requestReceivedTimestamp < $t else .requestReceivedTimestamp >= $t end))
+    | {verb, uri: .requestURI, code: .responseStatus.code, at: .requestReceivedTimestamp}' "$audit_log"
+}
+
 if selected leader; then
   old="$(operator_lease_holder)"
   old_ip="$(kubectl -n minitwit-system get pod "$old" -o jsonpath='{.status.podIP}')"
   restarts="$(restart_count minitwit-system "$old")"
   pid="$(container_pid minitwit-system "$old")"
-  # A change in flight when the leader freezes: what a deposed leader might still apply.
-  set_cpu dev 111m
-  say "SIGSTOP to the operator leader $old (pid $pid)"
+  # Spec changes stream in (the Deployment's progressDeadlineSeconds: applied without a
+  # rollout) while the leader freezes, so that a reconcile is likely in flight: what a
+  # deposed leader must not finish with writes once another replica leads.
+  ( for ((i = 1; i <= 30; i++)); do set_deadline dev $((600 + i)); sleep 0.1; done ) &
+  stream_pid=$!
+  eventually 30 "the leader applies the streamed changes" holds '(($(deploy_deadline dev) >= 605))'
+  say "SIGSTOP to the operator leader $old (pid $pid) while changes stream in"
   t_stop="$(now_ms)"
   frozen_pid="$pid"
   kill -STOP "$pid"
+  wait "$stream_pid"
   eventually 60 "another operator replica takes the Lease" holds '[[ -n "$(operator_lease_holder)" && "$(operator_lease_holder)" != "$old" ]]'
   takeover_ms=$(($(now_ms) - t_stop))
   new="$(operator_lease_holder)"
   acquired="$(kubectl -n minitwit-system get lease minitwit-operator-leader -o jsonpath='{.spec.acquireTime}')"
-  set_cpu dev 112m
-  eventually 60 "the new leader $new applies a change" holds '[[ "$(deploy_cpu dev)" == 112m ]]'
+  set_deadline dev 700
+  eventually 60 "the new leader $new applies a change" holds '(($(deploy_deadline dev) == 700))'
   (($(restart_count minitwit-system "$old") == restarts)) ||
     fail "leader: the frozen leader was restarted (liveness probe) before SIGCONT; nothing left to fence"
   kill -CONT "$pid"
   frozen_pid=""
   frozen_ms=$(($(now_ms) - t_stop))
   eventually 60 "the old leader $old exits after losing the Lease" holds '(($(restart_count minitwit-system "$old") > restarts))'
-  eventually 120 "minitwit/dev converges on the new leader's change" converged dev 112m
-  # Mutating requests of the old leader's pod received after the new leader acquired.
-  jq -c --arg pod "$old" --arg ip "$old_ip" --arg t "$acquired" '
-    select(((.user.extra["authentication.kubernetes.io/pod-name"] // [])[0] == $pod or (.sourceIPs // [])[0] == $ip)
-           and .requestReceivedTimestamp >= $t)
-    | {verb, uri: .requestURI, code: .responseStatus.code, at: .requestReceivedTimestamp}' "$audit_log" \
-    >"$work/leader-writes" || fail "leader: cannot read the audit log $audit_log"
+  before="$(leader_writes "$old" "$old_ip" "<" "$acquired" | wc -l)"
+  ((before > 0)) || fail "leader: the audit log shows no write of $old before the freeze; the count after it would mean nothing"
+  leader_writes "$old" "$old_ip" ">=" "$acquired" >"$work/leader-writes"
   writes="$(jq -s '[.[] | select(.code < 400)] | length' "$work/leader-writes")"
   refused="$(jq -s '[.[] | select(.code >= 400)] | length' "$work/leader-writes")"
-  figure leader.freeze "new leader $(awk -v ms="$takeover_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s after SIGSTOP (lease 15 s); frozen $(awk -v ms="$frozen_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s; $writes writes by the old leader after the new one acquired ($refused refused)"
+  figure leader.freeze "new leader $(awk -v ms="$takeover_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s after SIGSTOP (lease 15 s); frozen $(awk -v ms="$frozen_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s; $writes writes by the old leader after the new one acquired ($refused refused; $before before)"
   ((writes == 0)) || fail "leader: the deposed leader $old wrote after $new acquired: $(jq -c 'select(.code < 400)' "$work/leader-writes" | head -n 5)"
-  [[ "$(deploy_cpu dev)" == 112m ]] || fail "leader: the Deployment lost the new leader's change (cpu $(deploy_cpu dev))"
+  (($(deploy_deadline dev) == 700)) || fail "leader: the Deployment lost the new leader's change (progressDeadlineSeconds $(deploy_deadline dev))"
   pass leader
 fi
 
@@ -382,19 +399,21 @@ if selected apiserver; then
   eventually 120 "minitwit/dev converged before the restarts" holds '[[ -n "$(deploy_cpu dev)" ]] && converged dev "$(deploy_cpu dev)"'
   children dev >"$work/children-before"
   restarts_before="$(operator_restarts)"
-  times=()
+  times=() downs=()
   for round in 1 2 3; do
     cpu="$((120 + round))m"
     set_cpu dev "$cpu"
     say "restarting kube-apiserver ($round of 3) right after a spec change (cpu $cpu)"
+    t="$(now_ms)"
     "$cluster" restart kube-apiserver >&2 || fail "apiserver: restart $round failed"
+    downs+=("$(awk -v ms="$(($(now_ms) - t))" 'BEGIN { printf "%.1f", ms / 1000 }')")
     t="$(now_ms)"
     eventually 180 "minitwit/dev converges after restart $round" converged dev "$cpu"
     times+=("$(awk -v ms="$(($(now_ms) - t))" 'BEGIN { printf "%.1f", ms / 1000 }')")
   done
   children dev >"$work/children-after"
   differ="$(comm -3 "$work/children-before" "$work/children-after" | awk '{print $1}' | sort -u | wc -l)"
-  figure apiserver.restart "converged ${times[*]} s after each of 3 restarts; $(($(operator_restarts) - restarts_before)) operator restarts; $differ children differ from the desired state"
+  figure apiserver.restart "restarts took ${downs[*]} s (stop to ready); converged ${times[*]} s after each; $(($(operator_restarts) - restarts_before)) operator restarts; $differ children differ from the desired state"
   ((differ == 0)) || fail "apiserver: children differ after the restarts: $(comm -3 "$work/children-before" "$work/children-after")"
   pass apiserver
 fi
