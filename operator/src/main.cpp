@@ -17,6 +17,7 @@
 #include "controller/controller.hpp"
 #include "controller/leader_election.hpp"
 #include "controller/reconciler.hpp"
+#include "controller/write_fence.hpp"
 #include "kube/kubeconfig.hpp"
 #include "kube/rest_kube_client.hpp"
 #include "observability/http_server.hpp"
@@ -91,9 +92,17 @@ int main(int argc, char** argv) {
   observability::OperatorMetrics metrics(registry);
   std::unique_ptr<kube::RestKubeClient> client;
   std::unique_ptr<kube::RestKubeClient> election_client;
+  std::unique_ptr<kube::RestKubeClient> write_client;
   try {
     client = std::make_unique<kube::RestKubeClient>(*connection.connection, metrics);
     if (cfg.leader_elect) {
+      // Fenced writes start before the renew deadline and must land before the lease can be
+      // taken over: their timeout is the margin between the two.
+      kube::ClusterConnection write_connection = *connection.connection;
+      write_connection.request_timeout = std::min(write_connection.request_timeout,
+                                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      cfg.lease_duration - cfg.renew_deadline));
+      write_client = std::make_unique<kube::RestKubeClient>(write_connection, metrics);
       // A hung request must not outlast the renew deadline.
       kube::ClusterConnection election_connection = *connection.connection;
       election_connection.request_timeout = std::max(cfg.retry_period, cfg.renew_deadline / 2);
@@ -117,7 +126,14 @@ int main(int argc, char** argv) {
   controller::SystemWallClock wall_clock;
   controller::ReconcilerOptions reconciler_options;
   reconciler_options.reporting_instance = cfg.identity;
-  controller::MiniTwitReconciler reconciler(*client, wall_clock, controller.Caches(), reconciler_options);
+  reconciler_options.field_manager = cfg.field_manager;
+  // With leader election every write of the reconciler passes the fence that the election
+  // opens on each renewal and closes when the lease may be lost.
+  controller::WriteFence fence(clock);
+  std::unique_ptr<controller::FencedKubeClient> fenced;
+  if (cfg.leader_elect) fenced = std::make_unique<controller::FencedKubeClient>(*client, *write_client, fence);
+  kube::KubeClient& reconciler_client = fenced ? static_cast<kube::KubeClient&>(*fenced) : *client;
+  controller::MiniTwitReconciler reconciler(reconciler_client, wall_clock, controller.Caches(), reconciler_options);
 
   std::unique_ptr<observability::HttpServer> metrics_server;
   std::unique_ptr<observability::HttpServer> probe_server;
@@ -153,7 +169,7 @@ int main(int argc, char** argv) {
     election.lease_duration = cfg.lease_duration;
     election.renew_deadline = cfg.renew_deadline;
     election.retry_period = cfg.retry_period;
-    controller::LeaderElection leader_election(*election_client, metrics, election);
+    controller::LeaderElection leader_election(*election_client, metrics, election, &fence);
     auto outcome = leader_election.Run(stop.get_token(), [&](std::stop_token leading) {
       controller.RunWorkers(reconciler, leading);
     });

@@ -5,11 +5,13 @@
 #   crd          the CRD installs and is Established
 #   cel          the API server refuses invalid MiniTwits with the CEL messages
 #   children     a new MiniTwit gets Deployment, Service, PDB, Secrets, HPA (and the database
-#                objects) with the right specs and owner references within a second
+#                objects) with the right specs and owner references (the time it takes is
+#                printed; its bound is a benchmark figure: tests/bench/bench-operator.sh)
 #   image        a new spec.image reaches the Deployment's pod template; observedGeneration follows
 #   hpa          with autoscaling the operator never manages the Deployment's spec.replicas
 #   scale        `kubectl scale mt/NAME --replicas=3` reaches the Deployment
-#   quiet        a converged MiniTwit causes no write over several resyncs
+#   quiet        a converged MiniTwit causes no write over several resyncs, also after
+#                someone else added a port to its Service
 #   restart      kube-apiserver restarted under the operator: it recovers and keeps reconciling
 #   external     a MiniTwit on an external database finds the user's Secret
 #   gc           deleting a MiniTwit removes its children; a retained database volume stays
@@ -36,7 +38,6 @@ require_tool jq "Debian package jq"
 require_tool curl "Debian package curl"
 
 # Limits (override to measure on a slow machine; the defaults are the product's promises).
-children_max_ms="${E2E_CHILDREN_MAX_MS:-1000}"
 lease_seconds=6
 renew_seconds=4
 retry_seconds=1
@@ -193,14 +194,6 @@ children_ms=$(($(now_ms) - t1))
 say "children of it-a/auto exist ${children_ms} ms after the create returned (create took $((t1 - t0)) ms)"
 
 if selected children; then
-  # The promise is one second. A host whose load exceeds its cores (other builds) slows every
-  # API call; the limit is then relaxed to 3 s, and the test says so.
-  load="$(cut -d' ' -f1 /proc/loadavg)"
-  if awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n) }' && [[ -z "${E2E_CHILDREN_MAX_MS:-}" ]]; then
-    children_max_ms=3000
-    say "host overloaded (load $load on $(nproc) cores): children limit relaxed to ${children_max_ms} ms"
-  fi
-  ((children_ms <= children_max_ms)) || fail "children: took ${children_ms} ms (limit ${children_max_ms} ms)"
   mt="$(jget -n it-a minitwit auto)"
   uid="$(jq -r .metadata.uid <<<"$mt")"
   # Every child is controlled by the MiniTwit (GC and the watch of owned objects rely on it).
@@ -353,7 +346,14 @@ if selected quiet; then
   for k in it-a/auto it-b/fixed it-b/ephemeral; do
     eventually 10 "$k converged" generation_observed "${k%/*}" "${k#*/}"
   done
-  sleep $((resync_seconds + 1))  # let in-flight work finish
+  # An entry someone else added to a list the operator also writes is theirs (as `kubectl set
+  # env` adds to the Deployment's env; a Service port here, which starts no rollout) and must
+  # not cause an apply per reconcile.
+  kubectl -n it-a patch service auto --type json \
+    -p '[{"op":"add","path":"/spec/ports/-","value":{"name":"extra","port":8081,"targetPort":8081}}]' >&2
+  # In-flight work finished: nothing queued, and no reconcile for one resync period but the
+  # resync's own (a converged MiniTwit's reconcile writes nothing, so any write below counts).
+  eventually 30 "the operator's work queue is empty" holds '[[ "$(metric_sum main "^minitwit_operator_workqueue_depth")" == 0 ]]'
   writes_before="$(operator_writes main)"; reconciles_before="$(operator_reconciles main)"
   requests_before="$(operator_requests main)"
   window=$((resync_seconds * 4 + 1))
@@ -365,6 +365,9 @@ if selected quiet; then
   if ((writes_after != writes_before)); then
     metrics main | grep 'api_requests_total' >&2
     fail "quiet: $((writes_after - writes_before)) writes in ${window}s over $reconciled reconciles of 3 converged MiniTwits"
+  fi
+  if [[ "$(kubectl -n it-a get service auto -o jsonpath='{.spec.ports[?(@.name=="extra")].port}')" != 8081 ]]; then
+    fail "quiet: the operator removed a Service port it does not own"
   fi
   pass quiet "0 writes, $((requests_after - requests_before)) requests, $reconciled reconciles in ${window}s"
 fi
@@ -381,7 +384,9 @@ if selected restart; then
   kill -0 "$apiserver_pid" 2>/dev/null && { say "kube-apiserver still draining after 15 s; SIGKILL"; kill -KILL "$apiserver_pid"; }
   for ((i = 0; i < 50; i++)); do kill -0 "$apiserver_pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$apiserver_pid" 2>/dev/null && fail "restart: kube-apiserver did not stop"
-  sleep 3
+  # The operator has met the outage (its watches broke) before the API server comes back.
+  eventually 30 "the operator's watches notice the outage" \
+    holds '(($(metric_sum main "^minitwit_operator_watch_restarts_total") > restarts_before))'
   operator_alive main || fail "restart: the operator exited while the API server was down"
   "$cluster" up --control-plane-only >&2 || fail "restart: cluster up could not start kube-apiserver again"
   t="$(now_ms)"
@@ -431,9 +436,9 @@ if selected leader; then
   done
   one_or_other() { is_leader one || is_leader two; }
   eventually $((lease_seconds * 3)) "one of the two operators leads" one_or_other
-  sleep $((retry_seconds * 3))
   if is_leader one; then leader=one standby=two; else leader=two standby=one; fi
-  is_leader "$standby" && fail "leader: both operators report leadership"
+  consistently $((retry_seconds * 3)) "only $leader leads over three retry periods" \
+    holds "is_leader $leader && ! is_leader $standby"
   holder="$(lease_holder)"
   [[ "$holder" == *"_${operator_pids[$leader]}" ]] \
     || fail "leader: Lease holderIdentity '$holder' is not the leader's (pid ${operator_pids[$leader]})"

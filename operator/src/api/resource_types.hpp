@@ -1,10 +1,13 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "kube/kube_client.hpp"
 
 namespace minitwit::api {
 
-// The REST collections the operator reads and writes; the informers and RBAC follow this list.
+// The REST collections the operator reads and writes; kKinds below says how it uses each.
 inline const kube::ResourceType kMiniTwitType{"minitwit.dev", "v1alpha1", "minitwits", "MiniTwit"};
 inline const kube::ResourceType kDeploymentType{"apps", "v1", "deployments", "Deployment"};
 inline const kube::ResourceType kStatefulSetType{"apps", "v1", "statefulsets", "StatefulSet"};
@@ -20,5 +23,34 @@ inline const kube::ResourceType kHorizontalPodAutoscalerType{"autoscaling", "v2"
                                                              "HorizontalPodAutoscaler"};
 inline const kube::ResourceType kNetworkPolicyType{"networking.k8s.io", "v1", "networkpolicies",
                                                    "NetworkPolicy"};
+
+// One table for the kinds the operator uses: the controller starts an informer for each watched
+// kind, the reconciler reads those through their caches, the update filter reads
+// status_enqueues, and a unit test holds the chart's RBAC to exactly these verbs.
+struct KindUse {
+  const kube::ResourceType& type;
+  bool watched;          // an informer and a cache (children: only objects labelled as ours)
+  bool owner;            // the MiniTwit itself: cached unfiltered and resynced
+  bool status_enqueues;  // a status-only update reconciles the owner (rollouts, readiness)
+  std::vector<std::string> verbs;         // RBAC on the collection
+  std::vector<std::string> status_verbs;  // RBAC on its /status subresource
+};
+
+inline const std::vector<KindUse>& Kinds() {
+  static const std::vector<KindUse> kinds = {
+      {kMiniTwitType, true, true, false, {"get", "list", "watch"}, {"get", "update", "patch"}},
+      {kDeploymentType, true, false, true, {"get", "list", "watch", "create", "patch"}, {}},
+      {kStatefulSetType, true, false, true, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kServiceType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kSecretType, true, false, false, {"get", "list", "watch", "create", "patch"}, {}},
+      {kPodType, true, false, true, {"get", "list", "watch", "patch"}, {"patch"}},
+      {kPersistentVolumeClaimType, true, false, false, {"get", "list", "watch", "create", "patch"}, {}},
+      {kPodDisruptionBudgetType, true, false, false, {"get", "list", "watch", "create", "patch"}, {}},
+      {kHorizontalPodAutoscalerType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kNetworkPolicyType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kEventType, false, false, false, {"create", "patch"}, {}},
+  };
+  return kinds;
+}
 
 }  // namespace minitwit::api

@@ -16,6 +16,9 @@ inline constexpr char kConditionProgressing[] = "Progressing";
 inline constexpr char kConditionDatabaseReady[] = "DatabaseReady";
 inline constexpr char kConditionRolledBack[] = "RolledBack";
 inline constexpr char kConditionDegraded[] = "Degraded";
+// The summary GitOps tools read (kstatus, Argo CD, Flux): True only when observedGeneration is
+// current and the MiniTwit is Available with its rollout complete; False with the reason otherwise.
+inline constexpr char kConditionReady[] = "Ready";
 
 // Phases on MiniTwit.status.phase.
 inline constexpr char kPhasePending[] = "Pending";
@@ -42,6 +45,8 @@ inline constexpr char kReasonRolloutPaused[] = "RolloutPaused";
 inline constexpr char kReasonAsExpected[] = "AsExpected";
 inline constexpr char kReasonInvalidSpec[] = "InvalidSpec";
 inline constexpr char kReasonApplyFailed[] = "ApplyFailed";
+inline constexpr char kReasonDatabaseUnavailable[] = "DatabaseUnavailable";
+inline constexpr char kReasonNameConflict[] = "NameConflict";
 
 // Event reasons (core/v1 Event .reason).
 inline constexpr char kEventCreated[] = "Created";
@@ -51,6 +56,7 @@ inline constexpr char kEventRolloutFailed[] = "RolloutFailed";
 inline constexpr char kEventRolledBack[] = "RolledBack";
 inline constexpr char kEventFailover[] = "Failover";
 inline constexpr char kEventActivePodSelected[] = "ActivePodSelected";
+inline constexpr char kEventHandover[] = "Handover";
 inline constexpr char kEventSecretNotFound[] = "SecretNotFound";
 inline constexpr char kEventSecretKeyMissing[] = "SecretKeyMissing";
 inline constexpr char kEventInvalidSpec[] = "InvalidSpec";

@@ -24,8 +24,10 @@ const char* ResultLabel(ReconcileResult::Kind kind) {
 }
 
 bool StatusDrivesReconcile(const kube::ResourceType& type) {
-  return type.plural == api::kDeploymentType.plural || type.plural == api::kStatefulSetType.plural ||
-         type.plural == api::kPodType.plural;
+  for (const api::KindUse& kind : api::Kinds()) {
+    if (kind.type.group == type.group && kind.type.plural == type.plural) return kind.status_enqueues;
+  }
+  return false;
 }
 
 // Whether a and b hold the same members, leaving out those named in `skip`; compared in
@@ -117,13 +119,9 @@ bool MultiNamespaceCache::HasSynced() const {
 Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics& metrics, const Clock& clock,
                        ControllerOptions options)
     : metrics_(metrics), clock_(clock), options_(std::move(options)), queue_(clock_, metrics_, options_.backoff) {
+  std::vector<std::string> namespaces = options_.namespaces.empty() ? std::vector<std::string>{""} : options_.namespaces;
   // Children are cached only when labelled as ours: the operator never holds every Secret or
   // Pod of the cluster in memory.
-  const std::vector<kube::ResourceType> children = {
-      api::kDeploymentType,         api::kStatefulSetType,           api::kServiceType,
-      api::kSecretType,             api::kPodType,                   api::kPersistentVolumeClaimType,
-      api::kPodDisruptionBudgetType, api::kHorizontalPodAutoscalerType, api::kNetworkPolicyType};
-  std::vector<std::string> namespaces = options_.namespaces.empty() ? std::vector<std::string>{""} : options_.namespaces;
   auto add_type = [&](const kube::ResourceType& type, bool is_minitwit) {
     auto entry = std::make_unique<TypeInformers>();
     entry->type = type;
@@ -147,8 +145,9 @@ Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics&
     }
     types_.push_back(std::move(entry));
   };
-  add_type(api::kMiniTwitType, true);
-  for (const auto& type : children) add_type(type, false);
+  for (const api::KindUse& kind : api::Kinds()) {
+    if (kind.watched) add_type(kind.type, kind.owner);
+  }
 }
 
 Controller::~Controller() {
@@ -202,16 +201,9 @@ const kube::ObjectCache* Controller::CacheOf(const kube::ResourceType& type) con
 
 ReconcilerCaches Controller::Caches() const {
   ReconcilerCaches caches;
-  caches.minitwits = CacheOf(api::kMiniTwitType);
-  caches.deployments = CacheOf(api::kDeploymentType);
-  caches.statefulsets = CacheOf(api::kStatefulSetType);
-  caches.services = CacheOf(api::kServiceType);
-  caches.secrets = CacheOf(api::kSecretType);
-  caches.pods = CacheOf(api::kPodType);
-  caches.persistent_volume_claims = CacheOf(api::kPersistentVolumeClaimType);
-  caches.pod_disruption_budgets = CacheOf(api::kPodDisruptionBudgetType);
-  caches.horizontal_pod_autoscalers = CacheOf(api::kHorizontalPodAutoscalerType);
-  caches.network_policies = CacheOf(api::kNetworkPolicyType);
+  for (const api::KindUse& kind : api::Kinds()) {
+    if (kind.watched) caches.Set(kind.type, CacheOf(kind.type));
+  }
   return caches;
 }
 

@@ -1,5 +1,6 @@
 #include "controller/desired_state.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "api/quantity.hpp"
@@ -178,6 +179,10 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
   // means this field manager never fights the HPA over it.
   if (hot_standby) {
     deployment_spec["replicas"] = api::kHotStandbyReplicas;
+    // The handover gate (reconcile_hotstandby.cpp) and a hash that tells updated pods apart.
+    Json& pod_template = deployment_spec["template"];
+    pod_template["spec"]["readinessGates"] = Json::array({{{"conditionType", kConditionHandover}}});
+    pod_template["metadata"]["annotations"] = {{kAnnotationTemplateHash, Hex(Fnv1a(pod_template.dump()))}};
   } else if (!spec.autoscaling) {
     deployment_spec["replicas"] = spec.replicas;
   }
@@ -401,7 +406,23 @@ bool IsSubset(const Json& desired, const Json& live) {
     return true;
   }
   if (desired.is_array()) {
-    if (!live.is_array() || live.size() != desired.size()) return false;
+    if (!live.is_array()) return false;
+    // A list keyed by name (containers, env, ports, volumes, volumeMounts) is merged by key
+    // under server-side apply: entries someone else added are theirs, not drift.
+    const auto keyed = [](const Json& list) {
+      return !list.empty() && std::all_of(list.begin(), list.end(), [](const Json& item) {
+        return item.is_object() && item.contains("name") && item["name"].is_string();
+      });
+    };
+    if (keyed(desired) && (live.empty() || keyed(live))) {
+      for (const Json& item : desired) {
+        const auto match = std::find_if(live.begin(), live.end(),
+                                        [&](const Json& other) { return other["name"] == item["name"]; });
+        if (match == live.end() || !IsSubset(item, *match)) return false;
+      }
+      return true;
+    }
+    if (live.size() != desired.size()) return false;
     for (size_t i = 0; i < desired.size(); ++i) {
       if (!IsSubset(desired[i], live[i])) return false;
     }

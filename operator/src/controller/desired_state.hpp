@@ -32,10 +32,18 @@ inline constexpr char kRoleStandby[] = "standby";
 // Hash of the applied configuration: a change (including a field we stopped setting) makes
 // the live object differ from the desired one, so the reconciler applies again.
 inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
+// HotStandby: on the pod template, a hash of it, so the operator knows which pods are updated.
+inline constexpr char kAnnotationTemplateHash[] = "minitwit.dev/template-hash";
+// HotStandby: a readiness gate the operator opens (see reconcile_hotstandby.cpp).
+inline constexpr char kConditionHandover[] = "minitwit.dev/handover";
+// ReplicaSets remove pods with a lower cost first; the active pod goes last.
+inline constexpr char kAnnotationPodDeletionCost[] = "controller.kubernetes.io/pod-deletion-cost";
 
 inline constexpr char kFieldManager[] = "minitwit-operator";
 // Sets the first spec.replicas of an autoscaled Deployment, which kFieldManager must not own.
 inline constexpr char kBootstrapFieldManager[] = "minitwit-operator-bootstrap";
+// Appended to the field manager (--field-manager) for that one write.
+inline constexpr char kBootstrapFieldManagerSuffix[] = "-bootstrap";
 inline constexpr int32_t kServicePort = 80;
 inline constexpr int32_t kPostgresPort = 5432;
 inline constexpr char kPostgresUser[] = "minitwit";
@@ -108,7 +116,8 @@ void StampSpecHash(Json& object);
 
 // True when every field of `desired` is present in `live` with an equal value (quantity
 // strings compared by value, since the API server normalises them). Fields set only by the
-// server or other managers in `live` are ignored.
+// server or other managers in `live` are ignored, and so are entries others added to a list
+// keyed by name (`kubectl set env`): drift is measured on what the operator sets.
 bool IsSubset(const Json& desired, const Json& live);
 
 std::string Base64Encode(std::string_view data);

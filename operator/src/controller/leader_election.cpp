@@ -21,8 +21,8 @@ std::string FormatMicroTime(std::chrono::system_clock::time_point time) {
 }
 
 LeaderElection::LeaderElection(kube::KubeClient& client, observability::OperatorMetrics& metrics,
-                               LeaderElectionConfig config)
-    : client_(client), metrics_(metrics), config_(std::move(config)) {}
+                               LeaderElectionConfig config, WriteFence* fence)
+    : client_(client), metrics_(metrics), config_(std::move(config)), fence_(fence) {}
 
 void LeaderElection::SetLeader(bool leader) {
   leader_ = leader;
@@ -134,28 +134,43 @@ void LeaderElection::Release() {
 LeaderElection::Outcome LeaderElection::Run(std::stop_token stop, const std::function<void(std::stop_token)>& lead) {
   spdlog::info("leader election: {} waiting for lease {}/{}", config_.identity, config_.lease_namespace,
                config_.lease_name);
+  // A renewal counts from when it started: the lease can only have been seen later than that.
+  auto attempt = std::chrono::steady_clock::now();
   while (!TryAcquireOrRenew()) {
     if (!SleepFor(config_.retry_period, stop)) return Outcome::kStopped;
+    attempt = std::chrono::steady_clock::now();
   }
+  auto last_renew = attempt;
+  if (fence_) fence_->GrantUntil(last_renew + config_.renew_deadline);
   SetLeader(true);
   spdlog::info("leader election: {} became leader", config_.identity);
 
   std::stop_source leading;
   std::jthread leader_thread([&lead, token = leading.get_token()] { lead(token); });
-  auto last_renew = std::chrono::steady_clock::now();
   Outcome outcome = Outcome::kStopped;
   while (SleepFor(config_.retry_period, stop)) {
+    attempt = std::chrono::steady_clock::now();
     if (TryAcquireOrRenew()) {
-      last_renew = std::chrono::steady_clock::now();
+      last_renew = attempt;
+      if (fence_) fence_->GrantUntil(last_renew + config_.renew_deadline);
       continue;
+    }
+    // Someone else holds the lease now (taken over while this process was frozen or cut off):
+    // stop writing at once rather than at the deadline.
+    if (const std::string holder = ObservedHolder(); fence_ && !holder.empty() && holder != config_.identity) {
+      fence_->Revoke();
     }
     if (std::chrono::steady_clock::now() - last_renew >= config_.renew_deadline) {
       outcome = Outcome::kLost;
       break;
     }
   }
+  // Lost: no write may start any more, even from a reconcile in flight. Stopped: in-flight
+  // reconciles finish while the lease is still ours, then the fence closes before release.
+  if (outcome == Outcome::kLost && fence_) fence_->Revoke();
   leading.request_stop();
   leader_thread.join();
+  if (fence_) fence_->Revoke();
   SetLeader(false);
   if (outcome == Outcome::kLost) {
     spdlog::error("leader election: {} lost the lease {}/{} (not renewed within {} ms)", config_.identity,

@@ -7,6 +7,7 @@
 #include <stop_token>
 #include <string>
 
+#include "controller/write_fence.hpp"
 #include "kube/kube_client.hpp"
 #include "observability/metrics.hpp"
 
@@ -34,7 +35,10 @@ class LeaderElection {
  public:
   enum class Outcome { kStopped, kLost };
 
-  LeaderElection(kube::KubeClient& client, observability::OperatorMetrics& metrics, LeaderElectionConfig config);
+  // `fence`, when given, is granted writes until each successful renewal's start + renew
+  // deadline, and revoked the moment leadership is lost (before `lead` is told to stop).
+  LeaderElection(kube::KubeClient& client, observability::OperatorMetrics& metrics, LeaderElectionConfig config,
+                 WriteFence* fence = nullptr);
 
   // Blocks: acquires the lease, runs `lead` on its own thread with a stop token that fires
   // when leadership ends, renews, and returns kLost when renewal failed (after `lead`
@@ -56,6 +60,7 @@ class LeaderElection {
   kube::KubeClient& client_;
   observability::OperatorMetrics& metrics_;
   LeaderElectionConfig config_;
+  WriteFence* fence_;
   std::atomic<bool> leader_{false};
 
   mutable std::mutex mutex_;

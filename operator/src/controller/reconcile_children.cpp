@@ -34,13 +34,22 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
       live = read.value();
     }
     if (live && IsSubset(desired.object, *live)) continue;
+    // Names can collide across MiniTwits (the app Service of "foo-db" and the database Service
+    // of "foo"); a forced apply would take the other one's object over.
+    if (live) {
+      if (std::string owner = ControllerOwnerUid(*live); !owner.empty() && owner != minitwit.uid) {
+        const std::string message = desired.type.kind + " " + name + " belongs to another owner (" +
+                                    ControllerOwnerName(*live) + "); rename this MiniTwit";
+        return ApplyFailed(ctx, kReasonNameConflict, message, ApiError{409, kReasonNameConflict, message});
+      }
+    }
 
-    Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, kFieldManager);
+    Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, options_.field_manager);
     if (!applied.ok()) {
       spdlog::warn("{}: applying {} {} failed: {}", ctx.key, desired.type.kind, name, ErrorText(applied.error()));
-      RecordEvent(ctx, kEventTypeWarning, kEventApplyFailed,
-                  "applying " + desired.type.kind + " " + name + ": " + applied.error().message);
-      return applied.error();
+      return ApplyFailed(ctx, kReasonApplyFailed,
+                         "applying " + desired.type.kind + " " + name + ": " + applied.error().message,
+                         applied.error());
     }
     spdlog::info("{}: applied {} {}", ctx.key, desired.type.kind, name);
     if (is_deployment) {
@@ -66,19 +75,32 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
   return std::nullopt;
 }
 
+ApiError MiniTwitReconciler::ApplyFailed(Context& ctx, const char* reason, const std::string& message,
+                                         ApiError error) {
+  // Reported once per distinct failure; the condition carries it until an apply succeeds.
+  const Json* degraded = FindCondition(ctx.minitwit.status.conditions, kConditionDegraded);
+  if (!degraded || degraded->value("message", "") != message) {
+    RecordEvent(ctx, kEventTypeWarning, kEventApplyFailed, message);
+  }
+  ctx.apply_failure_reason = reason;
+  ctx.apply_failure_message = message;
+  return error;
+}
+
 std::optional<ApiError> MiniTwitReconciler::BootstrapReplicas(Context& ctx, const std::string& name) {
   const api::MiniTwit& minitwit = ctx.minitwit;
   const std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit);
   if (!hpa) return std::nullopt;  // spec.replicas is in the main apply configuration
   // The main apply leaves spec.replicas to the HPA, so a new Deployment would start at 1 pod
   // until the HPA's first sync. Set minReplicas once under a manager of its own: the HPA's
-  // scale writes take the field over, and kFieldManager never claims it.
+  // scale writes take the field over, and the main field manager never claims it.
   const Json replicas = Path(*hpa, {"spec", "minReplicas"});
   const Json object = {{"apiVersion", api::kDeploymentType.ApiVersion()},
                        {"kind", api::kDeploymentType.kind},
                        {"metadata", {{"name", name}, {"namespace", minitwit.ns}}},
                        {"spec", {{"replicas", replicas.is_number_integer() ? replicas : Json(1)}}}};
-  Result<Json> applied = client_.Apply(api::kDeploymentType, minitwit.ns, name, object, kBootstrapFieldManager);
+  Result<Json> applied = client_.Apply(api::kDeploymentType, minitwit.ns, name, object,
+                                       options_.field_manager + kBootstrapFieldManagerSuffix);
   if (!applied.ok()) {
     spdlog::warn("{}: setting initial replicas of Deployment {} failed: {}", ctx.key, name,
                  ErrorText(applied.error()));

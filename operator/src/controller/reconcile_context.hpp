@@ -82,6 +82,25 @@ inline bool IsOwnedBy(const Json& object, const std::string& uid) {
   return false;
 }
 
+// The uid and name of the controller owner of `object` ("" when none).
+inline std::string ControllerOwnerUid(const Json& object) {
+  const Json& owners = Path(object, {"metadata", "ownerReferences"});
+  if (!owners.is_array()) return "";
+  for (const Json& owner : owners) {
+    if (owner.value("controller", false)) return owner.value("uid", "");
+  }
+  return "";
+}
+
+inline std::string ControllerOwnerName(const Json& object) {
+  const Json& owners = Path(object, {"metadata", "ownerReferences"});
+  if (!owners.is_array()) return "";
+  for (const Json& owner : owners) {
+    if (owner.value("controller", false)) return owner.value("kind", "") + " " + owner.value("name", "");
+  }
+  return "";
+}
+
 inline std::string ErrorText(const ApiError& error) {
   return std::to_string(error.status) + " " + error.reason + ": " + error.message;
 }
@@ -106,6 +125,14 @@ struct MiniTwitReconciler::Context {
 
   Condition database_condition;
   bool database_blocked = false;  // the app cannot start: its DATABASE_URL Secret is missing
+  bool database_lost = false;     // the in-cluster database was ready and is not any more
+
+  // An apply this reconcile could not make (ApplyFailed or NameConflict), for the conditions.
+  std::string apply_failure_reason;
+  std::string apply_failure_message;
+  // A rollback decided by TrackRollout: recorded in status before the old image is applied.
+  bool rollback_started = false;
+  std::string rollback_message;
 };
 
 }  // namespace minitwit::controller

@@ -51,10 +51,21 @@ std::optional<ReconcileResult> MiniTwitReconciler::ResolveInputs(Context& ctx) {
     Result<std::optional<Json>> statefulset = Read(api::kStatefulSetType, minitwit.ns, DatabaseName(minitwit));
     if (!statefulset.ok()) return read_error("StatefulSet " + DatabaseName(minitwit), statefulset.error());
     const bool running = statefulset.value() && IntAt(*statefulset.value(), {"status", "readyReplicas"}) >= 1;
-    ctx.database_condition = running ? Condition{kConditionDatabaseReady, kStatusTrue, kReasonDatabaseRunning,
-                                                 "in-cluster PostgreSQL is ready"}
-                                     : Condition{kConditionDatabaseReady, kStatusFalse, kReasonDatabaseStarting,
-                                                 "waiting for in-cluster PostgreSQL to become ready"};
+    // A database that was ready and is not is an outage, not a start: it stays "lost" until ready.
+    const Json* was = FindCondition(ctx.status.conditions, kConditionDatabaseReady);
+    ctx.database_lost = !running && was &&
+                        (was->value("status", "") == kStatusTrue ||
+                         was->value("reason", "") == kReasonDatabaseUnavailable);
+    if (running) {
+      ctx.database_condition = {kConditionDatabaseReady, kStatusTrue, kReasonDatabaseRunning,
+                                "in-cluster PostgreSQL is ready"};
+    } else if (ctx.database_lost) {
+      ctx.database_condition = {kConditionDatabaseReady, kStatusFalse, kReasonDatabaseUnavailable,
+                                "in-cluster PostgreSQL was ready and is not ready now"};
+    } else {
+      ctx.database_condition = {kConditionDatabaseReady, kStatusFalse, kReasonDatabaseStarting,
+                                "waiting for in-cluster PostgreSQL to become ready"};
+    }
   }
   const Json* before = FindCondition(ctx.status.conditions, kConditionDatabaseReady);
   const bool reason_changed = !before || before->value("reason", "") != ctx.database_condition.reason;

@@ -45,10 +45,9 @@ void MiniTwitReconciler::TrackRollout(Context& ctx) {
       if (status.failed_image != wanted) {
         status.failed_image = wanted;
         ctx.inputs.image = status.last_good_image;
-        const std::string message = "image " + wanted + " missed its progress deadline of " + deadline +
-                                    "s; rolled back to " + status.last_good_image;
-        spdlog::warn("{}: {}", ctx.key, message);
-        RecordEvent(ctx, kEventTypeWarning, kEventRolledBack, message);
+        ctx.rollback_started = true;  // Reconcile records failedImage before applying
+        ctx.rollback_message = "image " + wanted + " missed its progress deadline of " + deadline +
+                               "s; rolled back to " + status.last_good_image;
       }
     } else {
       ctx.rollout_failed_unhandled = true;
@@ -61,6 +60,24 @@ void MiniTwitReconciler::TrackRollout(Context& ctx) {
           degraded->value("status", "") != kStatusTrue) {
         RecordEvent(ctx, kEventTypeWarning, kEventRolloutFailed, ctx.degraded_message);
       }
+    }
+  }
+
+  // The image is the one wanted and the last good one, yet the rollout failed: something else in
+  // the pod template (resources, env, probes) cannot become available. There is no earlier
+  // template to return to, so report it until the spec changes.
+  if (ctx.deadline_exceeded && ctx.live_image == ctx.inputs.image && ctx.live_image == status.last_good_image &&
+      !ctx.rollout_failed_unhandled) {
+    ctx.rollout_failed_unhandled = true;
+    ctx.degraded_reason = kReasonProgressDeadlineExceeded;
+    ctx.degraded_message = "the pod template of generation " + std::to_string(minitwit.generation) +
+                           " (image " + ctx.live_image + " unchanged) missed its progress deadline of " +
+                           std::to_string(minitwit.spec.rollout.progress_deadline_seconds) +
+                           "s; correct the spec (resources, env) to continue";
+    const Json* degraded = FindCondition(status.conditions, kConditionDegraded);
+    if (!degraded || degraded->value("message", "") != ctx.degraded_message ||
+        degraded->value("status", "") != kStatusTrue) {
+      RecordEvent(ctx, kEventTypeWarning, kEventRolloutFailed, ctx.degraded_message);
     }
   }
 

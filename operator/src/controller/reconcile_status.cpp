@@ -71,48 +71,75 @@ void MiniTwitReconciler::ComputeStatus(Context& ctx) {
                  generation, now);
   }
 
-  if (ctx.rollout_failed_unhandled) {
-    SetCondition(status.conditions, {kConditionDegraded, kStatusTrue, ctx.degraded_reason, ctx.degraded_message},
-                 generation, now);
+  // Degraded: the first problem that needs someone's attention, most actionable first.
+  Condition degraded{kConditionDegraded, kStatusFalse, kReasonAsExpected, "no problem detected"};
+  if (!ctx.apply_failure_reason.empty()) {
+    degraded = {kConditionDegraded, kStatusTrue, ctx.apply_failure_reason, ctx.apply_failure_message};
+  } else if (ctx.rollout_failed_unhandled) {
+    degraded = {kConditionDegraded, kStatusTrue, ctx.degraded_reason, ctx.degraded_message};
   } else if (rolled_back) {
-    SetCondition(status.conditions,
-                 {kConditionDegraded, kStatusTrue, kReasonRolledBack,
-                  "spec.image " + status.failed_image + " was rolled back; set a new image to continue"},
-                 generation, now);
-  } else if (ctx.database_blocked) {
-    SetCondition(status.conditions, {kConditionDegraded, kStatusTrue, ctx.database_condition.reason,
-                                     ctx.database_condition.message},
-                 generation, now);
-  } else {
-    SetCondition(status.conditions, {kConditionDegraded, kStatusFalse, kReasonAsExpected, "no problem detected"},
-                 generation, now);
+    degraded = {kConditionDegraded, kStatusTrue, kReasonRolledBack,
+                "spec.image " + status.failed_image + " was rolled back; set a new image to continue"};
+  } else if (ctx.database_blocked || ctx.database_lost) {
+    degraded = {kConditionDegraded, kStatusTrue, ctx.database_condition.reason, ctx.database_condition.message};
   }
+  SetCondition(status.conditions, degraded, generation, now);
 
-  if (ctx.rollout_failed_unhandled || rolled_back || (ctx.database_blocked && available > 0)) {
+  // phase, Degraded and Ready say the same thing: Degraded exactly when the condition is True,
+  // Ready exactly when the Ready condition is True.
+  if (degraded.status == kStatusTrue) {
     status.phase = kPhaseDegraded;
-  } else if (!ctx.live_deployment || ctx.database_blocked ||
-             ctx.database_condition.status != kStatusTrue) {
+  } else if (!ctx.live_deployment || ctx.database_condition.status != kStatusTrue) {
     status.phase = kPhasePending;
   } else if (!ctx.rollout_complete) {
     status.phase = kPhaseProgressing;
   } else {
     status.phase = kPhaseReady;
   }
+
+  // Ready (kstatus semantics): True only for the current generation, Available, rolled out.
+  if (status.phase == kPhaseReady) {
+    SetCondition(status.conditions,
+                 {kConditionReady, kStatusTrue, kReasonRolloutComplete,
+                  "image " + ctx.live_image + " is available on every replica"},
+                 generation, now);
+  } else if (degraded.status == kStatusTrue) {
+    SetCondition(status.conditions, {kConditionReady, kStatusFalse, degraded.reason, degraded.message}, generation,
+                 now);
+  } else {
+    const Json* available_condition = FindCondition(status.conditions, kConditionAvailable);
+    const std::string reason = status.phase == kPhasePending ? status.phase : kReasonRolloutInProgress;
+    const std::string message = status.phase == kPhasePending
+                                    ? (ctx.live_deployment ? ctx.database_condition.message
+                                                           : std::string("the Deployment does not exist yet"))
+                                    : (available_condition ? available_condition->value("message", "")
+                                                           : std::string()) +
+                                          "; rolling out image " + ctx.inputs.image;
+    SetCondition(status.conditions, {kConditionReady, kStatusFalse, reason, message}, generation, now);
+  }
 }
 
-std::optional<ApiError> MiniTwitReconciler::WriteStatus(Context& ctx) {
-  const Json next = api::StatusToJson(ctx.status);
+std::optional<ApiError> MiniTwitReconciler::WriteStatus(Context& ctx, const api::MiniTwitStatus& status) {
+  const Json next = api::StatusToJson(status);
   if (next == api::StatusToJson(ctx.minitwit.status)) return std::nullopt;
-  const Json object = {{"apiVersion", api::kApiVersion},
-                       {"kind", api::kKind},
-                       {"metadata", {{"name", ctx.minitwit.name}, {"namespace", ctx.minitwit.ns}}},
-                       {"status", next}};
-  Result<Json> result =
-      client_.Apply(api::kMiniTwitType, ctx.minitwit.ns, ctx.minitwit.name, object, kFieldManager, "status");
+  // The resourceVersion read makes the write conditional (409 when the object changed since):
+  // a status computed from a stale read must not erase what a newer write recorded.
+  const std::string version = StringAt(ctx.object, {"metadata", "resourceVersion"});
+  Json metadata = {{"name", ctx.minitwit.name}, {"namespace", ctx.minitwit.ns}};
+  if (!version.empty()) metadata["resourceVersion"] = version;
+  const Json object = {
+      {"apiVersion", api::kApiVersion}, {"kind", api::kKind}, {"metadata", metadata}, {"status", next}};
+  Result<Json> result = client_.Apply(api::kMiniTwitType, ctx.minitwit.ns, ctx.minitwit.name, object,
+                                      options_.field_manager, "status");
   if (!result.ok()) {
     spdlog::warn("{}: writing status failed: {}", ctx.key, ErrorText(result.error()));
     return result.error();
   }
+  // Later writes of this reconcile build on this one; later reconciles read at least this far.
+  const std::string written = StringAt(result.value(), {"metadata", "resourceVersion"});
+  ctx.object["metadata"]["resourceVersion"] = written;
+  ctx.minitwit.status = status;
+  RememberStatusWrite(ctx.key, written);
   return std::nullopt;
 }
 

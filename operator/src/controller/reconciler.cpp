@@ -52,17 +52,7 @@ MiniTwitReconciler::MiniTwitReconciler(kube::KubeClient& client, const WallClock
 std::string MiniTwitReconciler::Now() const { return FormatTime(clock_.Now()); }
 
 const kube::ObjectCache* MiniTwitReconciler::CacheFor(const kube::ResourceType& type) const {
-  if (type.plural == api::kMiniTwitType.plural) return caches_.minitwits;
-  if (type.plural == api::kDeploymentType.plural) return caches_.deployments;
-  if (type.plural == api::kStatefulSetType.plural) return caches_.statefulsets;
-  if (type.plural == api::kServiceType.plural) return caches_.services;
-  if (type.plural == api::kSecretType.plural) return caches_.secrets;
-  if (type.plural == api::kPodType.plural) return caches_.pods;
-  if (type.plural == api::kPersistentVolumeClaimType.plural) return caches_.persistent_volume_claims;
-  if (type.plural == api::kPodDisruptionBudgetType.plural) return caches_.pod_disruption_budgets;
-  if (type.plural == api::kHorizontalPodAutoscalerType.plural) return caches_.horizontal_pod_autoscalers;
-  if (type.plural == api::kNetworkPolicyType.plural) return caches_.network_policies;
-  return nullptr;
+  return caches_.For(type);
 }
 
 Result<std::optional<Json>> MiniTwitReconciler::Read(const kube::ResourceType& type, const std::string& ns,
@@ -72,6 +62,42 @@ Result<std::optional<Json>> MiniTwitReconciler::Read(const kube::ResourceType& t
   if (result.ok()) return std::optional<Json>(std::move(result).value());
   if (result.error().IsNotFound()) return std::optional<Json>();
   return result.error();
+}
+
+Result<std::optional<Json>> MiniTwitReconciler::ReadMiniTwit(const std::string& ns, const std::string& name,
+                                                             const std::string& key) {
+  const kube::ObjectCache* minitwits = CacheFor(api::kMiniTwitType);
+  if (!minitwits) return Read(api::kMiniTwitType, ns, name);
+  std::optional<Json> cached = minitwits->Get(ns, name);
+  std::string expected;
+  {
+    std::lock_guard lock(written_mutex_);
+    if (auto it = written_versions_.find(key); it != written_versions_.end()) expected = it->second;
+  }
+  if (expected.empty()) return cached;
+  if (cached && StringAt(*cached, {"metadata", "resourceVersion"}) == expected) {
+    std::lock_guard lock(written_mutex_);
+    written_versions_.erase(key);
+    return cached;
+  }
+  // The cache has not delivered our write yet (or something newer came since): read through.
+  Result<Json> fresh = client_.Get(api::kMiniTwitType, ns, name);
+  std::lock_guard lock(written_mutex_);
+  if (fresh.ok()) {
+    written_versions_[key] = StringAt(fresh.value(), {"metadata", "resourceVersion"});
+    return std::optional<Json>(std::move(fresh).value());
+  }
+  if (fresh.error().IsNotFound()) {
+    written_versions_.erase(key);
+    return std::optional<Json>();
+  }
+  return fresh.error();
+}
+
+void MiniTwitReconciler::RememberStatusWrite(const std::string& key, const std::string& resource_version) {
+  if (!CacheFor(api::kMiniTwitType) || resource_version.empty()) return;
+  std::lock_guard lock(written_mutex_);
+  written_versions_[key] = resource_version;
 }
 
 Result<std::optional<Json>> MiniTwitReconciler::ReadConfirmed(const kube::ResourceType& type, const std::string& ns,
@@ -87,7 +113,7 @@ Result<std::optional<Json>> MiniTwitReconciler::ReadConfirmed(const kube::Resour
 
 Result<std::vector<Json>> MiniTwitReconciler::ListPods(const std::string& ns,
                                                        const std::map<std::string, std::string>& labels) const {
-  if (caches_.pods) return caches_.pods->List(ns, labels);
+  if (const kube::ObjectCache* pods = CacheFor(api::kPodType)) return pods->List(ns, labels);
   kube::ListOptions options;
   options.label_selector = LabelSelectorString(labels);
   Result<Json> result = client_.List(api::kPodType, ns, options);
@@ -113,7 +139,7 @@ void MiniTwitReconciler::RecordEvent(Context& ctx, const char* type, const char*
 ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::string& name) {
   Context ctx;
   ctx.key = ns + "/" + name;
-  Result<std::optional<Json>> read = Read(api::kMiniTwitType, ns, name);
+  Result<std::optional<Json>> read = ReadMiniTwit(ns, name, ctx.key);
   if (!read.ok()) return {ReconcileResult::Kind::kError, {}, "reading MiniTwit: " + ErrorText(read.error())};
   if (!read.value()) return {ReconcileResult::Kind::kDone, {}, {}};  // deleted: owner references clean up
   ctx.object = *read.value();
@@ -139,10 +165,12 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
     }();
     SetCondition(ctx.status.conditions, {kConditionDegraded, kStatusTrue, kReasonInvalidSpec, message}, generation,
                  Now());
+    SetCondition(ctx.status.conditions, {kConditionReady, kStatusFalse, kReasonInvalidSpec, message}, generation,
+                 Now());
     ctx.status.phase = kPhaseDegraded;
     ctx.status.observed_generation = generation;
     if (!was_invalid) RecordEvent(ctx, kEventTypeWarning, kEventInvalidSpec, message);
-    if (std::optional<ApiError> error = WriteStatus(ctx)) {
+    if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
       return {ReconcileResult::Kind::kError, {}, "writing status: " + ErrorText(*error)};
     }
     return {ReconcileResult::Kind::kDone, {}, {}};  // a new generation brings it back
@@ -150,15 +178,31 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
 
   if (std::optional<ReconcileResult> early = ResolveInputs(ctx)) return *early;
   TrackRollout(ctx);
+  if (ctx.rollback_started) {
+    // The rollback's memory (failedImage) is written, conditionally on the version read, before
+    // the old image is applied: a rollback that is applied is always remembered.
+    api::MiniTwitStatus memory = ctx.minitwit.status;
+    memory.failed_image = ctx.status.failed_image;
+    if (std::optional<ApiError> error = WriteStatus(ctx, memory)) {
+      return {ReconcileResult::Kind::kError, {}, "recording the rollback: " + ErrorText(*error)};
+    }
+    spdlog::warn("{}: {}", ctx.key, ctx.rollback_message);
+    RecordEvent(ctx, kEventTypeWarning, kEventRolledBack, ctx.rollback_message);
+  }
 
   std::optional<ApiError> failure;
   if (!ctx.database_blocked) failure = ApplyChildren(ctx);
   if (!failure) failure = PruneChildren(ctx);
-  if (!failure && minitwit.spec.mode == api::Mode::kHotStandby) failure = ManageActivePod(ctx);
+  // Failover depends on the pods alone: a refused apply of an unrelated child must not leave
+  // the role on a pod that is not ready.
+  if (minitwit.spec.mode == api::Mode::kHotStandby) {
+    std::optional<ApiError> error = ManageActivePod(ctx);
+    if (!failure) failure = error;
+  }
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
   ComputeStatus(ctx);
-  if (std::optional<ApiError> error = WriteStatus(ctx)) {
+  if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
     if (!failure) failure = error;
   }
   if (failure) return {ReconcileResult::Kind::kError, {}, ErrorText(*failure)};

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,23 +34,26 @@ class SystemWallClock : public WallClock {
 // RFC 3339 in UTC with seconds, as metav1.Time serialises.
 std::string FormatTime(std::chrono::system_clock::time_point time);
 
-// Informer caches the reconciler reads from. A null entry means "read through the client",
-// which is what unit tests with a fake client use. A cache may hold only the objects labelled
-// as ours; objects the user owns (the external database Secret) are confirmed with a Get.
-struct ReconcilerCaches {
-  const kube::ObjectCache* minitwits = nullptr;
-  const kube::ObjectCache* deployments = nullptr;
-  const kube::ObjectCache* statefulsets = nullptr;
-  const kube::ObjectCache* services = nullptr;
-  const kube::ObjectCache* secrets = nullptr;
-  const kube::ObjectCache* pods = nullptr;
-  const kube::ObjectCache* persistent_volume_claims = nullptr;
-  const kube::ObjectCache* pod_disruption_budgets = nullptr;
-  const kube::ObjectCache* horizontal_pod_autoscalers = nullptr;
-  const kube::ObjectCache* network_policies = nullptr;
+// Informer caches the reconciler reads from, one per watched kind (api::Kinds()). A kind with no
+// cache is read through the client, which is what unit tests with a fake client use. A cache may
+// hold only the objects labelled as ours; objects the user owns (the external database Secret)
+// are confirmed with a Get.
+class ReconcilerCaches {
+ public:
+  void Set(const kube::ResourceType& type, const kube::ObjectCache* cache) { caches_[Key(type)] = cache; }
+  const kube::ObjectCache* For(const kube::ResourceType& type) const {
+    auto it = caches_.find(Key(type));
+    return it == caches_.end() ? nullptr : it->second;
+  }
+
+ private:
+  static std::string Key(const kube::ResourceType& type) { return type.group + "/" + type.plural; }
+  std::map<std::string, const kube::ObjectCache*> caches_;
 };
 
 struct ReconcilerOptions {
+  // The server-side apply field manager of every write (--field-manager / FIELD_MANAGER).
+  std::string field_manager = kFieldManager;
   // Written into events as reportingInstance (the operator pod's name).
   std::string reporting_instance = kFieldManager;
   // HotStandby: how often the active pod is checked.
@@ -86,16 +90,24 @@ class MiniTwitReconciler : public Reconciler {
   kube::Result<std::vector<kube::Json>> ListPods(const std::string& ns,
                                                  const std::map<std::string, std::string>& labels) const;
   const kube::ObjectCache* CacheFor(const kube::ResourceType& type) const;
+  // Read-your-writes for the MiniTwit: once this reconciler wrote a status, a cached copy older
+  // than that write is replaced by a Get, so no decision rests on status it already changed
+  // (failedImage, activePod). Costs one Get per write the informer has not delivered yet.
+  kube::Result<std::optional<kube::Json>> ReadMiniTwit(const std::string& ns, const std::string& name,
+                                                       const std::string& key);
+  void RememberStatusWrite(const std::string& key, const std::string& resource_version);
 
   std::optional<ReconcileResult> ResolveInputs(Context& ctx);
   void TrackRollout(Context& ctx);
   std::optional<kube::ApiError> ApplyChildren(Context& ctx);
-  // Sets a new autoscaled Deployment's replicas to minReplicas under kBootstrapFieldManager.
+  // Records an apply that could not be made (event once, and for the Degraded condition).
+  kube::ApiError ApplyFailed(Context& ctx, const char* reason, const std::string& message, kube::ApiError error);
+  // Sets a new autoscaled Deployment's replicas to minReplicas under the bootstrap field manager.
   std::optional<kube::ApiError> BootstrapReplicas(Context& ctx, const std::string& name);
   std::optional<kube::ApiError> PruneChildren(Context& ctx);
   std::optional<kube::ApiError> ManageActivePod(Context& ctx);
   void ComputeStatus(Context& ctx);
-  std::optional<kube::ApiError> WriteStatus(Context& ctx);
+  std::optional<kube::ApiError> WriteStatus(Context& ctx, const api::MiniTwitStatus& status);
   void RecordEvent(Context& ctx, const char* type, const char* reason, const std::string& message);
   std::string Now() const;
 
@@ -104,6 +116,8 @@ class MiniTwitReconciler : public Reconciler {
   ReconcilerCaches caches_;
   ReconcilerOptions options_;
   std::atomic<uint64_t> event_counter_{0};
+  std::mutex written_mutex_;
+  std::map<std::string, std::string> written_versions_;  // key -> resourceVersion to read at least
 };
 
 }  // namespace minitwit::controller

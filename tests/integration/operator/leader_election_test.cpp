@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "controller/clock.hpp"
+#include "controller/write_fence.hpp"
 #include "kube_test_env.hpp"
 
 namespace minitwit::controller {
@@ -25,6 +27,17 @@ class LeaderElectionTest : public testing::KubeTest {
     config.retry_period = 250ms;
     config.release_on_stop = release_on_stop;
     return config;
+  }
+
+  // Overwrites the lease with another holder for a minute, as a leader after a partition would.
+  bool TakeLease(const std::string& holder) {
+    auto current = client_->Get(kLeaseType, ns_, "operator-leader");
+    if (!current.ok()) return false;
+    kube::Json update = current.value();
+    update["spec"]["holderIdentity"] = holder;
+    update["spec"]["leaseDurationSeconds"] = 60;
+    update["spec"]["renewTime"] = FormatMicroTime(std::chrono::system_clock::now());
+    return client_->Replace(kLeaseType, ns_, "operator-leader", update).ok();
   }
 
   // Runs a candidate on its own thread; `leading` is true while its lead callback runs.
@@ -115,19 +128,60 @@ TEST_F(LeaderElectionTest, LeaderThatCannotRenewGivesUp) {
   ASSERT_TRUE(Eventually([&] { return a.leading.load(); }, 5s));
   // Someone else overwrites the lease (e.g. a leader after a network partition): a's
   // renewals now conflict or see another holder, and it must step down within the deadline.
-  ASSERT_TRUE(Eventually([&] {
-    auto current = client_->Get(kLeaseType, ns_, "operator-leader");
-    if (!current.ok()) return false;
-    kube::Json update = current.value();
-    update["spec"]["holderIdentity"] = "intruder";
-    update["spec"]["leaseDurationSeconds"] = 60;
-    update["spec"]["renewTime"] = FormatMicroTime(std::chrono::system_clock::now());
-    return client_->Replace(kLeaseType, ns_, "operator-leader", update).ok();
-  }));
+  ASSERT_TRUE(Eventually([&] { return TakeLease("intruder"); }));
   ASSERT_TRUE(Eventually([&] { return a.finished.load(); }, 5s));
   EXPECT_EQ(a.outcome, LeaderElection::Outcome::kLost);
   EXPECT_FALSE(a.leading);
   EXPECT_EQ(metrics_.leader.Value({}), 0.0);
+}
+
+
+// Fencing: a leader that is deposed (here the lease is taken from it; a frozen leader is the
+// same once it resumes) keeps reconciling for a while, as in-flight work does. None of its
+// writes may reach the API server once the lease can have another holder.
+TEST_F(LeaderElectionTest, DeposedLeaderWritesNothingOnceTheLeaseIsTaken) {
+  controller::SteadyClock clock;
+  WriteFence fence(clock);
+  FencedKubeClient fenced(*client_, *client_, fence);
+  std::atomic<bool> deposed{false};
+  std::atomic<int> writes_before{0};
+  std::atomic<int> writes_after{0};
+  std::atomic<int> refused_after{0};
+  Runner a;
+  a.election = std::make_unique<LeaderElection>(*client_, metrics_, Candidate("a"), &fence);
+  a.thread = std::jthread([&] {
+    a.outcome = a.election->Run(a.stop.get_token(), [&](std::stop_token) {
+      a.leading = true;
+      // A reconcile that does not look at the stop token: it writes until the test ends it.
+      for (int i = 0; !a.finished; ++i) {
+        const bool after = deposed.load();
+        auto written = fenced.Apply(testing::kConfigMapType, ns_, "cm", ConfigMap("cm", {{"n", std::to_string(i)}}),
+                                    "fence-test");
+        if (written.ok()) {
+          ++(after ? writes_after : writes_before);
+        } else if (after && written.error().status == 503) {
+          ++refused_after;
+        }
+        if (after && refused_after >= 5) break;
+        std::this_thread::sleep_for(20ms);
+      }
+      a.leading = false;
+    });
+  });
+  ASSERT_TRUE(Eventually([&] { return writes_before.load() > 0; }, 5s));
+
+  ASSERT_TRUE(Eventually([&] { return TakeLease("b"); }));
+  // From here on b may write. a learns of it at its next renewal at the latest; its renew
+  // deadline (2 s) is shorter than the lease (3 s) it could have been holding.
+  auto taken_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(Eventually([&] { return !fence.MayWrite(); }, 3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - taken_at, 2500ms);
+  deposed = true;
+  ASSERT_TRUE(Eventually([&] { return refused_after.load() >= 5; }, 5s));
+  EXPECT_EQ(writes_after.load(), 0);
+  a.finished = true;
+  a.thread.join();
+  EXPECT_EQ(a.outcome, LeaderElection::Outcome::kLost);
 }
 
 }  // namespace

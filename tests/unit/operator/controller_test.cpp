@@ -146,11 +146,9 @@ TEST_F(ControllerTest, AnExceptionIsAnError) {
 
 TEST_F(ControllerTest, CachesCoverEveryChildTypeAndAreNotSyncedBeforeStart) {
   auto caches = controller_.Caches();
-  EXPECT_NE(caches.minitwits, nullptr);
-  EXPECT_NE(caches.deployments, nullptr);
-  EXPECT_NE(caches.pods, nullptr);
-  EXPECT_NE(caches.horizontal_pod_autoscalers, nullptr);
-  EXPECT_NE(caches.network_policies, nullptr);
+  for (const api::KindUse& kind : api::Kinds()) {
+    EXPECT_EQ(caches.For(kind.type) != nullptr, kind.watched) << kind.type.plural;
+  }
   EXPECT_FALSE(controller_.HasSynced());
 }
 

@@ -13,8 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The repository root, found from this file's path (tests/unit/operator/crd_test.cpp).
-fs::path RepoRoot() { return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path(); }
+fs::path RepoRoot() { return fs::path(MINITWIT_SOURCE_DIR); }
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

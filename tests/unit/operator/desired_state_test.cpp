@@ -277,6 +277,24 @@ TEST(IsSubset, IgnoresServerFieldsAndNormalisedQuantities) {
   EXPECT_FALSE(IsSubset(Json({{"a", "x"}}), Json({{"a", "y"}})));
 }
 
+// Drift is measured on what the operator sets: an entry someone else added to a keyed list
+// (`kubectl set env`) is theirs and must not make every reconcile re-apply.
+TEST(IsSubset, KeyedListsIgnoreEntriesAddedBySomeoneElse) {
+  const Json desired = {{"env", Json::array({{{"name", "A"}, {"value", "1"}}, {{"name", "B"}, {"value", "2"}}})}};
+  const Json added = {{"env", Json::array({{{"name", "A"}, {"value", "1"}},
+                                           {{"name", "EXTRA"}, {"value", "x"}},
+                                           {{"name", "B"}, {"value", "2"}}})}};
+  EXPECT_TRUE(IsSubset(desired, added));
+  // A value the operator set, changed by someone else, is drift.
+  const Json changed = {{"env", Json::array({{{"name", "A"}, {"value", "1"}}, {{"name", "B"}, {"value", "3"}}})}};
+  EXPECT_FALSE(IsSubset(desired, changed));
+  // An entry the operator sets, removed by someone else, is drift.
+  const Json removed = {{"env", Json::array({{{"name", "A"}, {"value", "1"}}})}};
+  EXPECT_FALSE(IsSubset(desired, removed));
+  // Lists without a merge key still compare element by element.
+  EXPECT_FALSE(IsSubset(Json({{"args", Json::array({"a"})}}), Json({{"args", Json::array({"a", "b"})}})));
+}
+
 TEST(Base64, RoundTrips) {
   for (const std::string text : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "p@ss:w/rd?"}) {
     EXPECT_EQ(Base64Decode(Base64Encode(text)), text);

@@ -160,6 +160,12 @@ kube::Result<Json> FakeKubeClient::Apply(const kube::ResourceType& type, const s
   if (auto error = Record("apply", type, ns, name, subresource, object)) return *error;
   calls_.back().field_manager = field_manager;
   auto it = objects_.find(Key(type.plural, ns, name));
+  // As the API server: a resourceVersion in the request is a precondition.
+  if (const std::string version = object["metadata"].value("resourceVersion", ""); !version.empty()) {
+    if (it == objects_.end() || it->second["metadata"].value("resourceVersion", "") != version) {
+      return kube::ApiError{409, "Conflict", "the object has been modified; please apply your changes to the latest version"};
+    }
+  }
   if (subresource == "status") {
     if (it == objects_.end()) return NotFound(type.plural, name);
     Json updated = it->second;

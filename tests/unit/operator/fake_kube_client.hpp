@@ -17,7 +17,8 @@ using Result = kube::Result<T>;
 // An in-memory KubeClient for unit tests of reconcile decisions. It records every call,
 // stores objects by type/namespace/name, approximates server-side apply with a deep merge
 // (objects merged, lists replaced), bumps metadata.generation when anything outside
-// metadata and status changes, and can fail chosen calls. It is no API server: no
+// metadata and status changes, refuses an apply whose resourceVersion is not the stored one
+// (409), and can fail chosen calls. It is no API server: no
 // validation, defaulting, admission, garbage collection or field ownership.
 class FakeKubeClient : public kube::KubeClient {
  public:

@@ -2,115 +2,10 @@
 
 #include <algorithm>
 
-#include "api/resource_types.hpp"
-#include "controller/conditions.hpp"
-#include "controller/desired_state.hpp"
-#include "controller/reconciler.hpp"
-#include "fake_kube_client.hpp"
+#include "reconciler_fixture.hpp"
 
 namespace minitwit::controller {
 namespace {
-
-using minitwit::testing::FakeKubeClient;
-using namespace std::chrono_literals;
-
-class FakeWallClock : public WallClock {
- public:
-  std::chrono::system_clock::time_point Now() const override { return now; }
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::from_time_t(1'800'000'000);
-};
-
-class ReconcilerTest : public ::testing::Test {
- protected:
-  ReconcilerTest() : reconciler_(client_, clock_, {}, Options()) {}
-
-  ReconcilerOptions Options() {
-    ReconcilerOptions options;
-    options.generate_secret = [this] { return "generated-" + std::to_string(++generated_); };
-    return options;
-  }
-
-  void PutMiniTwit(const char* spec_json) {
-    client_.Put(api::kMiniTwitType,
-                {{"apiVersion", "minitwit.dev/v1alpha1"},
-                 {"kind", "MiniTwit"},
-                 {"metadata", {{"name", "prod"}, {"namespace", "mt"}, {"uid", "uid-1"}}},
-                 {"spec", Json::parse(spec_json)}});
-  }
-
-  void EditSpec(const std::function<void(Json&)>& edit) {
-    Json object = *client_.Object(api::kMiniTwitType, "mt", "prod");
-    edit(object["spec"]);
-    client_.Put(api::kMiniTwitType, object);
-  }
-
-  void PutDatabaseSecret() {
-    client_.Put(api::kSecretType, {{"apiVersion", "v1"},
-                                   {"kind", "Secret"},
-                                   {"metadata", {{"name", "pg"}, {"namespace", "mt"}}},
-                                   {"data", {{"uri", Base64Encode("postgresql://u:p@db/minitwit")}}}});
-  }
-
-  Json Deployment() { return client_.Object(api::kDeploymentType, "mt", "prod").value_or(Json()); }
-  Json Status() { return client_.Object(api::kMiniTwitType, "mt", "prod").value()["status"]; }
-  std::string Image() { return Deployment()["spec"]["template"]["spec"]["containers"][0]["image"]; }
-
-  // The Deployment controller finished: every replica of the template is available.
-  void DeploymentRolledOut(int replicas) {
-    const int64_t generation = Deployment()["metadata"]["generation"];
-    client_.SetStatus(api::kDeploymentType, "mt", "prod",
-                      {{"observedGeneration", generation},
-                       {"replicas", replicas},
-                       {"updatedReplicas", replicas},
-                       {"readyReplicas", replicas},
-                       {"availableReplicas", replicas},
-                       {"conditions", Json::array({{{"type", "Progressing"}, {"status", "True"},
-                                                    {"reason", "NewReplicaSetAvailable"}},
-                                                   {{"type", "Available"}, {"status", "True"},
-                                                    {"reason", "MinimumReplicasAvailable"}}})}});
-  }
-
-  // The Deployment controller gave up on the new template; old pods still serve.
-  void DeploymentMissedDeadline(int replicas) {
-    const int64_t generation = Deployment()["metadata"]["generation"];
-    client_.SetStatus(api::kDeploymentType, "mt", "prod",
-                      {{"observedGeneration", generation},
-                       {"replicas", replicas + 1},
-                       {"updatedReplicas", 1},
-                       {"readyReplicas", replicas},
-                       {"availableReplicas", replicas},
-                       {"conditions", Json::array({{{"type", "Progressing"}, {"status", "False"},
-                                                    {"reason", "ProgressDeadlineExceeded"}},
-                                                   {{"type", "Available"}, {"status", "True"},
-                                                    {"reason", "MinimumReplicasAvailable"}}})}});
-  }
-
-  const Json* Condition(const std::string& type) {
-    static Json holder;
-    holder = Status()["conditions"];
-    return FindCondition(holder, type);
-  }
-
-  std::vector<std::string> EventReasons() {
-    std::vector<std::string> reasons;
-    for (const auto& call : client_.CallsOf("create", "events")) reasons.push_back(call.body["reason"]);
-    return reasons;
-  }
-
-  // Reconciles, then lets the Deployment roll out, then reconciles again.
-  void Converge(int replicas = 2) {
-    ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
-    DeploymentRolledOut(replicas);
-    ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
-  }
-
-  FakeKubeClient client_;
-  FakeWallClock clock_;
-  int generated_ = 0;
-  MiniTwitReconciler reconciler_;
-};
-
-constexpr char kExternal[] = R"({"image": "minitwit:1", "database": {"external": {"secretName": "pg"}}})";
 
 TEST_F(ReconcilerTest, MissingMiniTwitIsDone) {
   const ReconcileResult result = reconciler_.Reconcile("mt", "gone");
@@ -346,7 +241,9 @@ TEST_F(ReconcilerTest, MissingSecretSetsDatabaseNotReadyAndRequeues) {
   ASSERT_NE(database, nullptr);
   EXPECT_EQ((*database)["status"], "False");
   EXPECT_EQ((*database)["reason"], kReasonSecretNotFound);
-  EXPECT_EQ(Status()["phase"], kPhasePending);
+  // Degraded (it needs the user), and phase says so too: phase and Degraded never disagree.
+  EXPECT_EQ((*Condition(kConditionDegraded))["status"], "True");
+  EXPECT_EQ(Status()["phase"], kPhaseDegraded);
   EXPECT_EQ(EventReasons(), std::vector<std::string>{kEventSecretNotFound});
 
   // Secret without the key.
@@ -390,20 +287,8 @@ TEST_F(ReconcilerTest, HotStandbyFailoverMovesTheRoleLabel) {
   reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(Deployment()["spec"]["replicas"], 2);
 
-  auto pod = [](const std::string& name, bool ready, const std::string& role) {
-    Json labels = {{"app.kubernetes.io/name", "minitwit"}, {"app.kubernetes.io/instance", "prod"},
-                   {"app.kubernetes.io/component", "app"}};
-    if (!role.empty()) labels["minitwit.dev/role"] = role;
-    return Json{{"apiVersion", "v1"},
-                {"kind", "Pod"},
-                {"metadata", {{"name", name}, {"namespace", "mt"}, {"labels", labels}}},
-                {"spec", {{"containers", Json::array({{{"name", "minitwit"}, {"image", "minitwit:1"}}})}}},
-                {"status",
-                 {{"phase", "Running"},
-                  {"conditions", Json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})}}}};
-  };
-  client_.Put(api::kPodType, pod("prod-a", true, ""));
-  client_.Put(api::kPodType, pod("prod-b", true, ""));
+  client_.Put(api::kPodType, HotStandbyPod("prod-a", true, ""));
+  client_.Put(api::kPodType, HotStandbyPod("prod-b", true, ""));
   ReconcileResult result = reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
   EXPECT_EQ(result.after, 1s);
@@ -413,7 +298,7 @@ TEST_F(ReconcilerTest, HotStandbyFailoverMovesTheRoleLabel) {
   EXPECT_EQ((*client_.Object(api::kPodType, "mt", second))["metadata"]["labels"]["minitwit.dev/role"], "standby");
 
   // The active pod stops being ready.
-  client_.Put(api::kPodType, pod(first, false, "active"));
+  client_.Put(api::kPodType, HotStandbyPod(first, false, "active"));
   client_.ClearCalls();
   reconciler_.Reconcile("mt", "prod");
   EXPECT_EQ(Status()["activePod"], second);
@@ -473,7 +358,7 @@ TEST(ReconcilerCacheTest, GeneratedSecretIsConfirmedBeforeRegenerating) {
   FakeWallClock clock;
   EmptyCache secrets;
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   int generated = 0;
   ReconcilerOptions options;
   options.generate_secret = [&] { return "generated-" + std::to_string(++generated); };
@@ -495,7 +380,7 @@ TEST(ReconcilerCacheTest, ExternalSecretOutsideTheCacheIsRead) {
   FakeWallClock clock;
   EmptyCache secrets;  // the informer only holds Secrets labelled as the operator's
   ReconcilerCaches caches;
-  caches.secrets = &secrets;
+  caches.Set(api::kSecretType, &secrets);
   MiniTwitReconciler reconciler(client, clock, caches);
   client.Put(api::kMiniTwitType, {{"apiVersion", "minitwit.dev/v1alpha1"},
                                   {"kind", "MiniTwit"},
