@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
 
   options.read_timeout = config.read_timeout;
   options.write_timeout = config.write_timeout;
+  options.close_linger = config.close_linger;
   options.max_body_bytes = config.max_body_bytes;
   HttpServer server(options, [&service](const Request& request) { return service.Handle(request); });
   if (const auto ec = server.Listen()) {

@@ -90,6 +90,39 @@ curl -sf --max-time 5 -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' "$u
 pass() { say "PASS $1${2:+: $2}"; }
 pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url"
 
+# --- the course's simulator ---------------------------------------------------------------
+# The course's simulator opens a new connection per request (Connection: close) with a 300 ms
+# budget. Through the cluster's source NAT, a SYN that lands on a pod's own TIME_WAIT socket
+# is dropped (PAWS) and shows up as a connect timeout; the app lets the client close first so
+# TIME_WAIT stays on the client. The whole scenario goes through a NodePort (as hack/up.sh
+# publishes it) and a slice through the ClusterIP, with the course's settings and 0 errors.
+scenario="$repo_root/../shared/data/minitwit_scenario.csv"
+[[ -f "$scenario" ]] || missing "the course scenario at $scenario (../shared/data beside the repository)"
+kubectl apply -f - >&2 <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: dev-nodeport, namespace: minitwit}
+spec:
+  type: NodePort
+  selector: {app.kubernetes.io/name: minitwit, app.kubernetes.io/instance: dev, app.kubernetes.io/component: app}
+  ports:
+  - {name: http, port: 80, targetPort: 5000, nodePort: 30080}
+YAML
+node_url="http://172.31.255.1:30080"  # the full node's default address (unset above)
+eventually 30 "the NodePort answers ($node_url/latest)" curl -sf --max-time 2 "$node_url/latest"
+course_replay() {  # NAME URL LIMIT
+  local out="$work/course-$1.json" rc=0
+  "$sim_bin" --url "$2" --scenario "$scenario" ${3:+--limit "$3"} --timeout-ms 300 --max-errors 0 --json \
+    >"$out" 2>"$work/course-$1.err" || rc=$?
+  jq -c '{requests: ([.phases[].requests] | add), errors_total, errors}' "$out" >&2 || cat "$work/course-$1.err" >&2
+  ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c .errors "$out" 2>/dev/null)"
+}
+t="$(now_ms)"
+course_replay nodeport "$node_url" ""
+course_s=$((($(now_ms) - t) / 1000))
+course_replay clusterip "$url" 5000
+pass course "the whole scenario ($(jq '[.phases[].requests] | add' "$work/course-nodeport.json") requests, Connection: close, 300 ms) through the NodePort in ${course_s}s and 5000 through the ClusterIP, 0 errors"
+
 # --- rollout -----------------------------------------------------------------------------
 # Load: the simulator in rounds until told to stop; every failed request is recorded.
 load_loop() {

@@ -57,6 +57,12 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
     target = *parsed;
     return "";
   };
+  auto duration_or_zero = [&](std::chrono::milliseconds& target) -> std::string {
+    auto parsed = ParseDuration(value);
+    if (!parsed) return bad("expected a duration like 0, 5s or 500ms");
+    target = *parsed;
+    return "";
+  };
   if (key == "DATABASE_URL") {
     if (!value.starts_with("postgresql://") && !value.starts_with("postgres://")) {
       return bad("expected a libpq URI (postgresql://user:password@host:port/db)");
@@ -91,20 +97,16 @@ std::string Apply(Config& config, const std::string& key, const std::string& val
   if (key == "READ_TIMEOUT") return duration(config.read_timeout);
   if (key == "WRITE_TIMEOUT") return duration(config.write_timeout);
   if (key == "SHUTDOWN_GRACE") return duration(config.shutdown_grace);
-  if (key == "DRAIN_DELAY") {
-    auto parsed = ParseDuration(value);
-    if (!parsed) return bad("expected a duration like 0, 5s or 500ms");
-    config.drain_delay = *parsed;
-    return "";
-  }
+  if (key == "DRAIN_DELAY") return duration_or_zero(config.drain_delay);
+  if (key == "CLOSE_LINGER") return duration_or_zero(config.close_linger);
   if (key == "MAX_BODY_BYTES") return integer_in(1, 1LL << 32, config.max_body_bytes);
   return "unknown setting " + key;
 }
 
-const std::array<std::string, 14> kKeys = {"DATABASE_URL",   "BIND_ADDRESS",     "PORT",           "LOG_LEVEL",
+const std::array<std::string, 15> kKeys = {"DATABASE_URL",   "BIND_ADDRESS",     "PORT",           "LOG_LEVEL",
                                            "SESSION_SECRET", "DB_POOL_SIZE",     "HTTP_THREADS",   "HASH_CONCURRENCY",
                                            "HASH_QUEUE",     "READ_TIMEOUT",     "WRITE_TIMEOUT",  "MAX_BODY_BYTES",
-                                           "SHUTDOWN_GRACE", "DRAIN_DELAY"};
+                                           "SHUTDOWN_GRACE", "DRAIN_DELAY",    "CLOSE_LINGER"};
 
 std::string ToEnvName(std::string key) {
   for (auto& c : key) c = static_cast<char>(c == '-' ? '_' : std::toupper(static_cast<unsigned char>(c)));
@@ -188,7 +190,8 @@ std::string ConfigUsage() {
          "  DB_POOL_SIZE    default 10             HTTP_THREADS    default 0 (2 x cores, <= pool)\n"
          "  HASH_CONCURRENCY argon2 hashes at once (0: half the cores)   HASH_QUEUE  waiting for one (4)\n"
          "  READ_TIMEOUT, WRITE_TIMEOUT (10s), SHUTDOWN_GRACE (20s), DRAIN_DELAY (0s): 10, 10s, 500ms, 1m\n"
-         "  MAX_BODY_BYTES  default 1048576\n";
+         "  MAX_BODY_BYTES  default 1048576\n"
+         "  CLOSE_LINGER    wait for the client to close first after Connection: close (2s; 0: close at once)\n";
 }
 
 int EffectiveHttpThreads(const Config& config, unsigned cores) {

@@ -28,6 +28,9 @@ struct Config {
   int hash_queue = 4;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
+  // After a Connection: close response, wait this long for the client to close first, so
+  // TIME_WAIT stays with the client (0: the server half-closes at once).
+  std::chrono::milliseconds close_linger{2000};
   std::uint64_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{20000};
   // After SIGTERM, keep serving (with /readyz at 503) this long before closing the

@@ -34,6 +34,9 @@ std::string ToLower(std::string_view text) {
 
 class Session;
 
+// With close_linger 0: how long a half-closed connection drains the peer's input.
+constexpr std::chrono::seconds kHalfClosedLinger{2};
+
 // State shared by the listener and its sessions; outlives both (owned by HttpServer).
 struct Shared {
   ServerOptions options;
@@ -138,12 +141,23 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
-  // After an early error the peer may still be sending; read and drop what arrives for
-  // a moment so the kernel does not answer with RST and destroy our response.
+  // The connection ends after this response. Whoever sends the first FIN keeps the
+  // connection's TIME_WAIT for a minute, so the server waits (close_linger at most) for the
+  // client, which has read a complete, Content-Length-framed response, to close first.
+  // Behind a cluster's source NAT many clients share few address:port pairs; a new SYN
+  // that lands on a server-side TIME_WAIT with an older timestamp is dropped (PAWS) and the
+  // client sees a connect timeout. Client-side TIME_WAIT costs the client nothing. Past the
+  // linger (a client that waits for EOF) the server closes after all. Reading meanwhile also
+  // drains a peer that is still sending after an early error, so the kernel does not answer
+  // with RST and destroy the response.
   void LingeringClose() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    if (shared_.options.close_linger.count() > 0) {
+      stream_.expires_after(shared_.options.close_linger);
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream_.expires_after(kHalfClosedLinger);
+    }
     Discard();
   }
 

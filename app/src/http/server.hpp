@@ -20,6 +20,9 @@ struct ServerOptions {
   int threads = 4;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
+  // After a response that closes the connection, how long to wait for the client to close
+  // first (0: half-close at once, as RFC 9112 section 9.6 describes). See LingeringClose.
+  std::chrono::milliseconds close_linger{2000};
   std::uint64_t max_body_bytes = 1024 * 1024;
   std::uint32_t max_header_bytes = 16 * 1024;
 };
