@@ -16,6 +16,7 @@
 set -Eeuo pipefail
 test_name=autoscaling
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
 operator_bin="" minitwit_bin="" sim_bin="" report_bin="" images="" out=""
@@ -52,8 +53,7 @@ work="$(mktemp -d /tmp/minitwit-e2e-autoscaling.XXXXXX)"
 images="${images:-$work/images}"
 out="${out:-$work/out}"
 mkdir -p "$images" "$out"
-owner_file=/run/minitwit-e2e-full-node.owner
-claim_full_node "$owner_file"
+full_node_claim
 
 recorder_pid=""
 cleanup() {
@@ -62,12 +62,9 @@ cleanup() {
   [[ -z "$recorder_pid" ]] || kill "$recorder_pid" 2>/dev/null || true
   stop_proxy
   if ((rc != 0)) && command -v kubectl >/dev/null; then
-    kubectl get pods -A -o wide >&2 2>/dev/null || true
-    kubectl -n minitwit get hpa,minitwit -o wide >&2 2>/dev/null || true
-    kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
+    kubectl -n minitwit get hpa -o wide >&2 2>/dev/null || true
   fi
-  "$cluster" down >&2 || rc=1
-  rm -f "$owner_file"
+  full_node_release "$rc" || rc=$?
   if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work (results in $out)" >&2; fi
   exit "$rc"
 }
@@ -75,20 +72,9 @@ trap cleanup EXIT
 
 # --- images, cluster, operator -----------------------------------------------------------
 say "building images"
-"$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:dev \
-  --out "$images/minitwit-dev.tar" >&2
-"$repo_root/tests/images/postgres/build.sh" --out "$images/postgres.tar" >&2
-operator_tag="e2e-$(sha256sum "$operator_bin" | cut -c1-12)"
-"$repo_root/tests/images/operator.sh" --binary "$operator_bin" --tag "minitwit.local/minitwit-operator:$operator_tag" \
-  --out "$images/operator.tar" >&2
-
-say "cluster up (full node)"
-MINITWIT_CLUSTER_BUILD=1 "$cluster" up >&2 || fail "cluster up failed"
-cluster_env
-"$cluster" load-image "$images"/minitwit-dev.tar "$images"/postgres.tar "$images"/operator.tar >&2 \
-  || fail "load-image failed"
-helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
-  --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
+full_node_images "$images" "$minitwit_bin" "$operator_bin"
+full_node_up "$images"/minitwit-dev.tar "$images"/postgres.tar "$images"/operator.tar
+install_operator
 
 # --- an autoscaled MiniTwit --------------------------------------------------------------
 say "applying an autoscaled MiniTwit (min $min_replicas, max $max_replicas, CPU target $cpu_target%)"

@@ -11,6 +11,7 @@
 set -Eeuo pipefail
 test_name=full-node
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
 operator_bin="" minitwit_bin="" sim_bin="" images=""
@@ -35,21 +36,14 @@ require_tool busybox "Debian package busybox-static (the never-ready image)"
 work="$(mktemp -d /tmp/minitwit-e2e-full.XXXXXX)"
 images="${images:-$work/images}"
 mkdir -p "$images"
-owner_file=/run/minitwit-e2e-full-node.owner
-claim_full_node "$owner_file"
+full_node_claim
 
 load_pid=""
 cleanup() {
   local rc=$?
   trap - EXIT
   [[ -z "$load_pid" ]] || kill "$load_pid" 2>/dev/null || true
-  if ((rc != 0)) && command -v kubectl >/dev/null; then
-    kubectl get pods -A -o wide >&2 2>/dev/null || true
-    kubectl -n minitwit get minitwit -o yaml 2>/dev/null | tail -n 60 >&2 || true
-    kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
-  fi
-  "$cluster" down >&2 || rc=1
-  rm -f "$owner_file"
+  full_node_release "$rc" || rc=$?
   if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
   exit "$rc"
 }
@@ -57,37 +51,21 @@ trap cleanup EXIT
 
 # --- images ------------------------------------------------------------------------------
 say "building images"
-"$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:dev \
-  --out "$images/minitwit-dev.tar" >&2
+full_node_images "$images" "$minitwit_bin" "$operator_bin"
 "$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:e2e-2 \
   --out "$images/minitwit-e2e-2.tar" >&2
-"$repo_root/tests/images/postgres/build.sh" --out "$images/postgres.tar" >&2
-operator_tag="e2e-$(sha256sum "$operator_bin" | cut -c1-12)"
-"$repo_root/tests/images/operator.sh" --binary "$operator_bin" --tag "minitwit.local/minitwit-operator:$operator_tag" \
-  --out "$images/operator.tar" >&2
 # An app image that runs but never answers its readiness probe.
 "$repo_root/tests/images/build-image.sh" --tag minitwit.local/minitwit:e2e-broken --out "$images/broken.tar" \
   --file "$(command -v busybox):/bin/busybox" --user minitwit:10001:10001 \
   --entrypoint '["/bin/busybox", "sleep", "100000"]' >&2
 
 # --- cluster -----------------------------------------------------------------------------
-say "cluster up (full node)"
-t="$(now_ms)"
-MINITWIT_CLUSTER_BUILD=1 "$cluster" up >&2 || fail "cluster up failed"
-say "cluster up in $((($(now_ms) - t) / 1000)) s"
-cluster_env
-"$cluster" load-image "$images"/*.tar >&2 || fail "load-image failed"
+full_node_up "$images"/*.tar
 
 # --- install -----------------------------------------------------------------------------
-say "helm install the operator"
-helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
-  --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
-ready_operators() { kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}'; }
-[[ "$(ready_operators)" == 2 ]] || fail "install: operator Deployment has $(ready_operators) ready replicas, want 2"
-holder() { kubectl -n minitwit-system get lease minitwit-operator-leader -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
-eventually 60 "one operator replica holds the Lease" holds '[[ -n "$(holder)" ]]'
-leader_pod="$(holder)"; leader_pod="${leader_pod%_*}"
-kubectl -n minitwit-system get pod "$leader_pod" >/dev/null || fail "install: Lease holder '$(holder)' is not an operator pod"
+install_operator
+leader_pod="$(operator_lease_holder)"
+kubectl -n minitwit-system get pod "$leader_pod" >/dev/null || fail "install: Lease holder '$leader_pod' is not an operator pod"
 
 say "kubectl apply -f examples/minitwit-incluster-db.yaml"
 kubectl apply -f "$repo_root/examples/minitwit-incluster-db.yaml" >&2

@@ -9,6 +9,7 @@
 #include "sim/generator.hpp"
 #include "sim/options.hpp"
 #include "sim/report.hpp"
+#include "sim/request_log.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/timeseries.hpp"
@@ -69,6 +70,15 @@ int main(int argc, char** argv) {
   }
   if (options.limit && *options.limit < actions.size()) actions.resize(*options.limit);
 
+  std::unique_ptr<RequestLog> request_log;
+  if (!options.request_log_path.empty()) {
+    std::string error;
+    if (!(request_log = RequestLog::Open(options.request_log_path, &error))) {
+      std::cerr << "minitwit-sim: " << error << "\n";
+      return 2;
+    }
+  }
+
   RunSettings settings;
   settings.client.host = options.host;
   settings.client.port = options.port;
@@ -84,6 +94,7 @@ int main(int argc, char** argv) {
   if (progress) {
     settings.progress = [](const std::string& line) { std::cerr << "\r" << line << "\x1b[K" << std::flush; };
   }
+  settings.request_log = request_log.get();
 
   int stopped_by = 0;
   try {

@@ -33,6 +33,8 @@ Output:
   --timeseries FILE    one row per second (sent, ok, errors by kind, p50, p99, max) to
                        FILE.csv or FILE.json
   --quiet              no live progress line (shown only when stderr is a terminal)
+  --request-log FILE   one line per finished request: sent (Unix ms), latency ms, kind,
+                       action id, outcome, status (flushed as written)
 Exit: 0 ok, 1 too many errors, 2 usage or input error, 3 /latest mismatch or unreadable,
 128+N stopped by signal N (130 for Ctrl-C) after printing the partial summary.
 )";
@@ -141,6 +143,8 @@ OptionsResult ParseOptions(const std::vector<std::string>& args) {
       }
     } else if (arg == "--max-errors") {
       if (!number(&o.max_errors)) return fail("--max-errors needs a count");
+    } else if (arg == "--request-log") {
+      if (!value(&o.request_log_path)) return fail("--request-log needs a file");
     } else if (arg == "--json") {
       o.json = true;
     } else if (arg == "--rate") {

@@ -35,6 +35,7 @@ struct Options {
   std::size_t max_in_flight = 256;
   bool quiet = false;               // no progress line even on a terminal
   std::string timeseries_path;      // --timeseries FILE.csv or FILE.json
+  std::string request_log_path;    // --request-log FILE
   bool help = false;
 };
 

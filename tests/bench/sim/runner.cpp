@@ -49,6 +49,7 @@ std::optional<std::string> Runner::Resolve() {
 
 void Runner::RecordExchange(Tally& tally, const RequestSpec& spec, const Exchange& exchange, double sent_at_s) {
   const Outcome outcome = Classify(spec.kind, exchange.error, exchange.status);
+  if (settings_.request_log != nullptr) settings_.request_log->Write(spec, exchange, outcome);
   std::string detail = exchange.detail;
   if (outcome == Outcome::kWrongStatus) detail = exchange.body.substr(0, 200);
   tally.Record(spec.kind, outcome, exchange.latency_ms, static_cast<double>(settings_.client.timeout.count()),

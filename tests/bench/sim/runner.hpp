@@ -14,6 +14,7 @@
 
 #include "sim/http_client.hpp"
 #include "sim/profile.hpp"
+#include "sim/request_log.hpp"
 #include "sim/scenario.hpp"
 #include "sim/stats.hpp"
 #include "sim/timeseries.hpp"
@@ -31,6 +32,7 @@ struct RunSettings {
   std::size_t max_in_flight = 256;  // open loop: an arrival beyond this many is dropped
   // Called about once a second with a progress line (no newline); empty: no progress.
   std::function<void(const std::string&)> progress;
+  RequestLog* request_log = nullptr;  // --request-log: every finished request, when set
 };
 
 // A part of a phase that runs at one concurrency: the scenario with users > 1 has a

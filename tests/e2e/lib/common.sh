@@ -243,24 +243,3 @@ percentile() {
   sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
     r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; if (r > NR) r = NR; print v[r] }'
 }
-
-# --- the full node (one per host, in the default state directory) -------------------------
-
-# claim_full_node OWNER_FILE: makes sure this test may start the full node. A node left by an
-# earlier run of the same test (its owner is gone) is taken down; someone else's is waited
-# for, bounded. Writes this shell's pid to OWNER_FILE; the caller removes it when done.
-claim_full_node() {
-  local owner_file="$1" i
-  unset MINITWIT_CLUSTER_STATE MINITWIT_CLUSTER_NODE_IP MINITWIT_CLUSTER_NODE_DEVICE
-  if "$cluster" status >/dev/null 2>&1; then
-    if [[ -f "$owner_file" ]] && ! kill -0 "$(cat "$owner_file")" 2>/dev/null; then
-      say "a full node left by an earlier run of this test is up; taking it down"
-      "$cluster" down >&2
-    else
-      say "another full cluster is up; waiting up to 10 min for it to stop"
-      for ((i = 0; i < 120; i++)); do "$cluster" status >/dev/null 2>&1 || break; sleep 5; done
-      "$cluster" status >/dev/null 2>&1 && fail "another full cluster has been up for 10 minutes; not touching it"
-    fi
-  fi
-  echo $$ >"$owner_file"
-}

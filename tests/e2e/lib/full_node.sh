@@ -1,0 +1,93 @@
+# shellcheck shell=bash
+# The full local node for end-to-end tests: claim it (one per host), build and load the
+# project's images, bring it up, helm install the operator with the chart's defaults, and
+# take it down on exit. Sourced after lib/common.sh; the caller sets `work`.
+
+# The full node lives in the default state directory.
+full_node_state=/var/lib/minitwit-cluster
+full_node_owner_file=/run/minitwit-e2e-full-node.owner
+
+# full_node_claim: takes the host's full node, or waits (bounded) for another user's to stop.
+full_node_claim() {
+  unset MINITWIT_CLUSTER_STATE MINITWIT_CLUSTER_NODE_IP MINITWIT_CLUSTER_NODE_DEVICE
+  local i
+  if "$cluster" status >/dev/null 2>&1; then
+    if [[ -f "$full_node_owner_file" ]] && ! kill -0 "$(cat "$full_node_owner_file")" 2>/dev/null; then
+      say "a full node left by an earlier end-to-end run is up; taking it down"
+      "$cluster" down >&2
+    else
+      say "another full cluster is up; waiting up to 10 min for it to stop"
+      for ((i = 0; i < 120; i++)); do "$cluster" status >/dev/null 2>&1 || break; sleep 5; done
+      "$cluster" status >/dev/null 2>&1 && fail "another full cluster has been up for 10 minutes; not touching it"
+    fi
+  fi
+  echo $$ >"$full_node_owner_file"
+}
+
+# full_node_release RC: diagnostics when RC != 0, then the node goes down; returns the final rc.
+full_node_release() {
+  local rc="$1"
+  if ((rc != 0)) && command -v kubectl >/dev/null; then
+    kubectl get pods -A -o wide >&2 2>/dev/null || true
+    kubectl -n minitwit get minitwit -o yaml 2>/dev/null | tail -n 60 >&2 || true
+    kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
+  fi
+  "$cluster" down >&2 || rc=1
+  rm -f "$full_node_owner_file"
+  return "$rc"
+}
+
+# full_node_images DIR APP_BINARY OPERATOR_BINARY: minitwit.local/minitwit:dev, the local
+# Postgres and the operator image (tag from the binary's hash, in `operator_tag`).
+full_node_images() {
+  local dir="$1" app="$2" op="$3"
+  "$repo_root/tests/images/minitwit/build.sh" --binary "$app" --tag minitwit.local/minitwit:dev \
+    --out "$dir/minitwit-dev.tar" >&2
+  "$repo_root/tests/images/postgres/build.sh" --out "$dir/postgres.tar" >&2
+  operator_tag="e2e-$(sha256sum "$op" | cut -c1-12)"
+  "$repo_root/tests/images/operator.sh" --binary "$op" --tag "minitwit.local/minitwit-operator:$operator_tag" \
+    --out "$dir/operator.tar" >&2
+}
+
+# full_node_up TARBALL...: the node up, kubectl on PATH, the images loaded.
+full_node_up() {
+  local t
+  say "cluster up (full node)"
+  t="$(now_ms)"
+  MINITWIT_CLUSTER_BUILD=1 "$cluster" up >&2 || fail "cluster up failed"
+  say "cluster up in $((($(now_ms) - t) / 1000)) s"
+  cluster_env
+  "$cluster" load-image "$@" >&2 || fail "load-image failed"
+}
+
+# operator_lease_holder: the pod name that holds the operator's Lease ("" when none).
+operator_lease_holder() {
+  local holder
+  holder="$(kubectl -n minitwit-system get lease minitwit-operator-leader -o jsonpath='{.spec.holderIdentity}' 2>/dev/null)"
+  echo "${holder%_*}"
+}
+
+# install_operator: helm install with the chart's defaults (two replicas, leader election).
+install_operator() {
+  say "helm install the operator"
+  helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
+    --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
+  local ready
+  ready="$(kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}')"
+  [[ "$ready" == 2 ]] || fail "install: operator Deployment has $ready ready replicas, want 2"
+  eventually 60 "one operator replica holds the Lease" holds '[[ -n "$(operator_lease_holder)" ]]'
+}
+
+# container_pid NAMESPACE POD [CONTAINER]: the host pid of a running container's main process
+# (the node is this host), read from the node's containerd.
+container_pid() {
+  local id pid
+  id="$(kubectl -n "$1" get pod "$2" -o json | jq -r --arg c "${3:-}" \
+    '[.status.containerStatuses[] | select($c == "" or .name == $c) | .containerID][0] // ""')"
+  id="${id#containerd://}"
+  [[ -n "$id" ]] || fail "pod $1/$2 has no running container${3:+ $3}"
+  pid="$(ctr --address "$full_node_state/run/containerd.sock" -n k8s.io tasks ls 2>/dev/null |
+    awk -v id="$id" '$1 == id && $3 == "RUNNING" {print $2}')"
+  [[ -n "$pid" ]] || fail "containerd has no running task for $1/$2 (container $id)"
+  echo "$pid"
+}
