@@ -195,7 +195,7 @@ class ValidateTest : public ::testing::Test {
   MiniTwitSpec Valid() {
     MiniTwitSpec spec;
     spec.image = "minitwit:1.0";
-    spec.database.external = ExternalDatabase{"pg", "uri"};
+    spec.database.external = ExternalDatabase{"pg", "uri", ""};
     spec.resources.requests = {{"cpu", "100m"}};
     return spec;
   }
