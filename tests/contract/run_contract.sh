@@ -39,10 +39,10 @@ facts=0
 echo "== schemathesis ==" >&2
 rm -rf "$work/report"
 set +e
-"$venv/bin/schemathesis" run "$spec" \
+"$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$spec" \
   --url "$APP_URL" \
   --auth 'simulator:super_safe!' \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance,ignored_auth,unsupported_method,allow_header_conformance \
+  --checks not_a_server_error,status_code_conformance,negative_data_rejection,response_schema_conformance,content_type_conformance,ignored_auth,unsupported_method,allow_header_conformance \
   --phases examples,coverage,fuzzing,stateful \
   --mode "${CONTRACT_MODE:-all}" \
   --max-examples "${CONTRACT_MAX_EXAMPLES:-50}" \
