@@ -87,8 +87,16 @@ code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-
 [[ "$code" == 204 ]] || fail "install: POST /msgs/e2e answered $code"
 curl -sf --max-time 5 -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' "$url/msgs/e2e" | grep -q 'hello from e2e' \
   || fail "install: the tweet is not in GET /msgs/e2e"
+# The app connects to the in-cluster database as a role that owns its tables, not as the
+# superuser (the image's POSTGRES_APP_USER; administration goes through the pod's socket).
+app_roles="$(kubectl -n minitwit exec dev-db-0 -- psql -U postgres -d minitwit -tAc \
+  "select distinct a.usename || ':' || u.usesuper from pg_stat_activity a join pg_user u on u.usename = a.usename
+   where a.datname = 'minitwit' and a.backend_type = 'client backend' and a.pid <> pg_backend_pid()")" \
+  || fail "install: cannot ask the database pod which roles the app uses"
+[[ -n "$app_roles" ]] || fail "install: no app connection in the database"
+grep -q ':true$' <<<"$app_roles" && fail "install: the app connects as a superuser ($app_roles)"
 pass() { say "PASS $1${2:+: $2}"; }
-pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url"
+pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url; app role ${app_roles%%:*}, not a superuser"
 
 # --- the course's simulator ---------------------------------------------------------------
 # The course's simulator opens a new connection per request (Connection: close) with a 300 ms
