@@ -7,7 +7,8 @@
 #
 #   tests/bench/bench-abuse.sh
 # Environment (defaults): BENCH_BUILD_DIR (build-bench), ABUSE_ACTIONS (5000), ABUSE_USERS (8),
-#   ABUSE_SLOW (200 slow connections), ABUSE_LOOPS (4 loops of each other kind), BENCH_SCENARIO,
+#   ABUSE_SLOW (200 slow connections), ABUSE_LOOPS (4 loops of each other kind), ABUSE_RATE (10
+#   requests a second per loop), BENCH_SCENARIO,
 #   ABUSE_APP_BIN and ABUSE_SIM_BIN (use these binaries instead of building Release).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +18,7 @@ actions="${ABUSE_ACTIONS:-5000}"
 users="${ABUSE_USERS:-8}"
 slow="${ABUSE_SLOW:-200}"
 loops="${ABUSE_LOOPS:-4}"
+rate="${ABUSE_RATE:-10}"
 out="$build/bench-results/abuse-$(date -u +%Y%m%dT%H%M%SZ)"
 scenario="${BENCH_SCENARIO:-$root/../shared/data/minitwit_scenario.csv}"
 if [[ -f "$scenario" ]]; then source_args=(--scenario "$scenario"); else source_args=(--generate 25922); fi
@@ -76,7 +78,7 @@ start_app abuse_flood
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d '{"username":"flood","email":"f@x","pwd":"pw"}' "$url/register"
 idle[flood]="$(rss)"
 tests/bench/abuse-flood.sh 127.0.0.1 "$port" --slow "$slow" --oversized "$loops" --big-reads "$loops" \
-  --long-tweets "$loops" >"$out/flood-counts.json" &
+  --long-tweets "$loops" --rate "$rate" >"$out/flood-counts.json" 2>/dev/null &
 flood_pid=$!
 sleep 3  # let the flood build up before the scenario starts
 replay flood
@@ -95,7 +97,7 @@ row() {
 {
   echo
   echo "MiniTwit abuse bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "scenario: first $actions actions, $users users; flood: $slow slow connections, $loops loops each of 2 MiB bodies, ?no=100000, 64 KiB tweets"
+  echo "scenario: first $actions actions, $users users; flood: $slow slow connections, $loops loops at $rate/s each of 2 MiB bodies, ?no=100000, 64 KiB tweets"
   printf '%-26s | %6s | %8s | %6s | %6s | %6s | %6s | %-22s | %-22s\n' run requests "req/s" "p50 ms" "p99 ms" "max ms" errors "RSS idle" "RSS after"
   row "baseline (no flood)" base
   row "under the flood" flood
