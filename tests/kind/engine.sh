@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A Docker engine for kind on a machine without systemd: Debian's docker.io, dockerd run
+# as a plain process. Idempotent.
+#   tests/kind/engine.sh start    install docker.io if missing, start dockerd, wait for it
+#   tests/kind/engine.sh stop     stop the dockerd this script started
+#   tests/kind/engine.sh status   exit 0 when `docker info` answers
+# dockerd's default runtime is tests/kind/runc-wrapper (installed to a fixed path), which
+# drops the capabilities this machine's root does not hold from a container's spec, so
+# that `docker run --privileged` (every kind node) works on VMs like this one.
+# A dockerd that is already running and not ours is used as it is.
+set -Eeuo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+state=/var/lib/minitwit-engine
+pidfile="$state/dockerd.pid"
+log="$state/dockerd.log"
+wrapper=/usr/local/lib/minitwit/runc-wrapper
+
+say() { printf 'engine: %s\n' "$*" >&2; }
+die() { printf 'engine: error: %s\n' "$*" >&2; exit 1; }
+answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+install_engine() {
+  command -v dockerd >/dev/null && return 0
+  [[ $(id -u) -eq 0 ]] || die "docker.io is not installed and installing it needs root"
+  say "installing Debian's docker.io (dockerd runs as a plain process; no service is started)"
+  # policy-rc.d keeps the package's maintainer scripts from starting a service.
+  local prc=/usr/sbin/policy-rc.d had=0
+  [[ -e $prc ]] && had=1
+  ((had)) || printf '#!/bin/sh\nexit 101\n' >"$prc"
+  chmod +x "$prc"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io jq >/dev/null || { ((had)) || rm -f "$prc"; die "apt-get install docker.io failed"; }
+  ((had)) || rm -f "$prc"
+}
+
+start() {
+  if answers; then say "dockerd answers"; return 0; fi
+  install_engine
+  mkdir -p "$state" "$(dirname "$wrapper")"
+  install -m 0755 "$here/runc-wrapper" "$wrapper"
+  # kind's nodes each run systemd and a kubelet: raise the inotify limits (kind's known issues).
+  local k v
+  for kv in fs.inotify.max_user_instances=8192 fs.inotify.max_user_watches=524288; do
+    k="${kv%%=*}" v="${kv#*=}"
+    (( $(sysctl -n "$k") >= v )) || sysctl -qw "$k=$v" || say "could not raise $k"
+  done
+  say "starting dockerd (log $log)"
+  setsid dockerd --pidfile "$pidfile" \
+    --add-runtime minitwit-runc="$wrapper" --default-runtime minitwit-runc \
+    >>"$log" 2>&1 </dev/null &
+  local i
+  for ((i = 0; i < 60; i++)); do
+    answers && { say "dockerd answers ($(docker version --format '{{.Server.Version}}'))"; return 0; }
+    kill -0 "$!" 2>/dev/null || { tail -20 "$log" >&2; die "dockerd exited"; }
+    sleep 1
+  done
+  tail -20 "$log" >&2
+  die "dockerd did not answer within 60 s"
+}
+
+stop() {
+  [[ -f $pidfile ]] || { say "no dockerd of ours"; return 0; }
+  local pid; pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    local i
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  fi
+  rm -f "$pidfile"
+  say "dockerd stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) answers ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
