@@ -116,7 +116,7 @@ spec:
   ports:
   - {name: http, port: 80, targetPort: 5000, nodePort: 30080}
 YAML
-node_url="http://172.31.255.1:30080"  # the full node's default address (unset above)
+node_url="$(nodeport_url)"
 eventually 30 "the NodePort answers ($node_url/latest)" curl -sf --max-time 2 "$node_url/latest"
 course_replay() {  # NAME URL LIMIT
   local out="$work/course-$1.json" rc=0
