@@ -88,7 +88,7 @@ case "${MINITWIT_CLUSTER:-auto}" in
   *) die "MINITWIT_CLUSTER=$MINITWIT_CLUSTER: want auto, kind or local" ;;
 esac
 if [[ "$mode" == kind ]]; then
-  engine_started=""
+  engine_started="$(grep -sx engine-started "$mode_file" || true)"  # kept across re-runs
   if ! timeout 10 docker info >/dev/null 2>&1; then
     say "starting a Docker engine (tests/kind/engine.sh)"
     tests/kind/engine.sh start
