@@ -42,6 +42,8 @@ pass lint "helm lint --strict: default; namespaced with monitoring on"
 
 # --- default ------------------------------------------------------------------------------
 render default
+render numeric-tag --set image.tag=2 --set test.image.tag=1
+has "$(doc numeric-tag Deployment minitwit-operator)" "image: \"minitwit.local/minitwit-operator:2\"" "default: a numeric image tag renders as the tag"
 expect_kinds default "ClusterRole ClusterRoleBinding Deployment Pod PodDisruptionBudget Role RoleBinding Service ServiceAccount"
 dep="$(doc default Deployment minitwit-operator)"
 [[ "$(env_value "$dep" WATCH_NAMESPACES)" == '""' ]] || fail "default: WATCH_NAMESPACES is not empty"
@@ -166,6 +168,7 @@ schema_refuses "running as uid 0" "securityContext/runAsUser" --set securityCont
 schema_refuses "privilege escalation" "securityContext/allowPrivilegeEscalation" --set securityContext.allowPrivilegeEscalation=true
 schema_refuses "a port out of range" "metrics/port" --set metrics.port=70000
 schema_refuses "a malformed scrape interval" "interval" --set monitoring.serviceMonitor.interval=often
-pass schema "15 bad values refused with the schema's message"
+schema_refuses "a list for an image tag" "image/tag" --set "image.tag={a}"
+pass schema "16 bad values refused with the schema's message"
 
 say "all passed: ${passed[*]} ($(($(date +%s%3N) - start)) ms)"
