@@ -101,8 +101,8 @@ grep -q '{kLabelComponent, kComponentApp}' "$repo_root/operator/src/controller/d
 rule="$(doc monitoring PrometheusRule minitwit-operator)"
 rule_files=("$chart"/files/rules/*.yaml)
 [[ -f "${rule_files[0]}" ]] || fail "monitoring: no rule file in charts/minitwit-operator/files/rules"
-want_alerts="$(cat "${rule_files[@]}" | grep -c '^ *- alert:')"
-got_alerts="$(grep -c '^ *- alert:' <<<"$rule")"
+want_alerts="$(cat "${rule_files[@]}" | grep -cE '^[ -]*alert: ')"
+got_alerts="$(grep -cE '^[ -]*alert: ' <<<"$rule")"
 ((want_alerts > 0 && got_alerts == want_alerts)) || fail "monitoring: the PrometheusRule has $got_alerts alerts, files/rules has $want_alerts"
 dashboards=("$chart"/files/dashboards/*.json)
 for f in "${dashboards[@]}"; do
