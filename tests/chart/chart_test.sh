@@ -55,6 +55,7 @@ test_pod="$(doc default Pod minitwit-operator-test-metrics)"
 has "$test_pod" 'helm.sh/hook: test' "default: the metrics check is a helm test hook"
 has "$test_pod" 'http://minitwit-operator-metrics.ops.svc:8080' "default: the test checks the metrics Service"
 has "$test_pod" 'runAsNonRoot: true' "default: the test pod runs as non-root"
+has "$test_pod" 'hook-delete-policy: before-hook-creation$' "default: the test pod stays after success, for helm test --logs"
 pass default "9 objects; cluster-wide RBAC; non-root; helm test hook"
 
 # --- namespaced ---------------------------------------------------------------------------
