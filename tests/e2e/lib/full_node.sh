@@ -121,11 +121,13 @@ operator_lease_holder() {
   echo "${holder%_*}"
 }
 
-# install_operator: helm install with the chart's defaults (two replicas, leader election).
+# install_operator: helm install with the chart's defaults (two replicas, leader election);
+# `helm test` would run its check in the toolbox image (tests/images/toolbox).
 install_operator() {
   say "helm install the operator"
   helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
-    --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
+    --set image.tag="$operator_tag" --set test.image.repository=minitwit.local/toolbox --set test.image.tag=1 \
+    --wait --timeout 5m >&2 || fail "helm install failed"
   local ready
   ready="$(kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}')"
   [[ "$ready" == 2 ]] || fail "install: operator Deployment has $ready ready replicas, want 2"
