@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
 
   observability::Registry registry;
   observability::OperatorMetrics metrics(registry);
+  observability::RegisterProcessMetrics(registry);
   std::unique_ptr<kube::RestKubeClient> client;
   std::unique_ptr<kube::RestKubeClient> election_client;
   std::unique_ptr<kube::RestKubeClient> write_client;
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
   controller::ReconcilerOptions reconciler_options;
   reconciler_options.reporting_instance = cfg.identity;
   reconciler_options.field_manager = cfg.field_manager;
+  reconciler_options.metrics = &metrics;
   // With leader election every write of the reconciler passes the fence that the election
   // opens on each renewal and closes when the lease may be lost.
   controller::WriteFence fence(clock);

@@ -136,7 +136,7 @@ cpu0="$(awk '{print $14 + $15}' "/proc/${operator_pids[bench]}/stat")"
 sleep "$window"
 req1="$(metric_sum bench '^minitwit_operator_api_requests_total')"
 wr1="$(operator_writes bench)"; rec1="$(operator_reconciles bench)"
-metrics bench | grep -E '^minitwit_operator_(api_requests_total|reconcile_total)' >"$work/metrics-end.txt"
+metrics bench | grep -E '^(minitwit_operator_api_requests_total|controller_runtime_reconcile_total)' >"$work/metrics-end.txt"
 cpu1="$(awk '{print $14 + $15}' "/proc/${operator_pids[bench]}/stat")"
 total=$((count + runs))
 per_hour="$(awk -v r=$((req1 - req0)) -v n="$total" -v w="$window" 'BEGIN { printf "%.2f", r / n * 3600 / w }')"

@@ -33,7 +33,8 @@ progress() {
   done
 }
 
-# build_module NAME VERSION_KEY LDFLAGS PACKAGES...: builds into $cache/NAME-VERSION/bin.
+# build_module NAME VERSION_KEY LDFLAGS PACKAGES...: builds into $cache/NAME-VERSION/bin,
+# with the Go build tags in $BUILD_TAGS if set.
 build_module() {
   local name="$1" version="$2" ldflags="$3"; shift 3
   local out="$cache/$name-$version/bin"
@@ -42,11 +43,11 @@ build_module() {
   cp "$here/modules/$name/"* "$work/"
   log "$name $version: resolving modules"
   (cd "$work" && go mod tidy >/dev/null 2>&1 || go mod download)
-  local total; total="$(cd "$work" && go list -deps "$@" 2>/dev/null | wc -l)" || total="?"
+  local total; total="$(cd "$work" && go list -tags "${BUILD_TAGS:-}" -deps "$@" 2>/dev/null | wc -l)" || total="?"
   log "$name $version: compiling $* ($total packages; first build takes a while)"
   mkdir -p "$out"
   local start=$SECONDS
-  (cd "$work" && go build -v -trimpath -ldflags "$ldflags" -o "$out/" "$@" 2>&1) | progress "$name" "$total"
+  (cd "$work" && go build -v -trimpath -tags "${BUILD_TAGS:-}" -ldflags "$ldflags" -o "$out/" "$@" 2>&1) | progress "$name" "$total"
   touch "$out/.complete"
   rm -rf "$work"
   log "$name $version: built in $((SECONDS - start)) s"
@@ -85,7 +86,7 @@ prepare_kubernetes_module() {
 }
 
 mkdir -p "$cache"
-components="${*:-kubernetes coredns metrics-server helm}"
+components="${*:-kubernetes coredns metrics-server helm prometheus}"
 for component in $components; do
   case "$component" in
     kubernetes)
@@ -105,6 +106,15 @@ for component in $components; do
       build_module metrics-server "$METRICS_SERVER_VERSION" "-s -w" sigs.k8s.io/metrics-server/cmd/metrics-server ;;
     helm)
       build_module helm "$HELM_VERSION" "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm ;;
+    prometheus)
+      # Only Kubernetes service discovery is compiled in (remove_all_sd + enable_kubernetes_sd,
+      # Prometheus' own switches), which spares the cloud SDKs. The web UI's assets are not
+      # in the module zip (they are built with npm for releases), so the binary serves the
+      # HTTP API and /metrics but no UI pages.
+      pv="${PROMETHEUS_VERSION#v0.}"; pv="3.$((10#${pv%%.*} - 300)).${pv#*.}"
+      BUILD_TAGS="netgo,remove_all_sd,enable_kubernetes_sd" build_module prometheus "$PROMETHEUS_VERSION" \
+        "-s -w -X github.com/prometheus/common/version.Version=$pv -X github.com/prometheus/common/version.Revision=$PROMETHEUS_VERSION -X github.com/prometheus/common/version.Branch=release -X github.com/prometheus/common/version.BuildUser=minitwit -X github.com/prometheus/common/version.BuildDate=19700101-00:00:00" \
+        github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool ;;
     *) echo "unknown component: $component" >&2; exit 2 ;;
   esac
 done

@@ -7,11 +7,16 @@
 #   rollout    a new image tag rolls out under a bounded simulator load and loses no request
 #   rollback   an image whose pods never become Ready, with a small progressDeadlineSeconds,
 #              is rolled back: RolledBack condition, Deployment back on lastGoodImage, serving
+#   monitoring a real Prometheus (monitoring/prometheus, built from the Go module proxy) finds
+#              the app pods and both operator pods through Kubernetes service discovery and
+#              scrapes them (up == 1); the operator's per-MiniTwit series are there, and the
+#              live /metrics of an app pod and of the leader pass `promtool check metrics'
 # Usage: full_node_test.sh --operator PATH --minitwit PATH --sim PATH [--images DIR]
 set -Eeuo pipefail
 test_name=full-node
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/prometheus.sh"
 trap_errors
 
 operator_bin="" minitwit_bin="" sim_bin="" images=""
@@ -194,5 +199,42 @@ kubectl -n minitwit get events --field-selector involvedObject.kind=MiniTwit,inv
   | jq -e '[.items[] | select(.reason == "RolledBack")] | length >= 1' >/dev/null \
   || fail "rollback: no RolledBack Event on minitwit/dev"
 pass rollback "RolledBack ${rollback_s}s after the broken image was applied; Deployment on e2e-2; Event recorded"
+
+# --- monitoring --------------------------------------------------------------------------
+t="$(now_ms)"
+prometheus_up
+# up == 1 for every app pod and both operator replicas (the standby serves /metrics too).
+targets_up() {  # JOB WANT
+  [[ "$(prom_value "count(up{job=\"$1\"} == 1)")" == "$2" ]]
+}
+eventually 90 "Prometheus scrapes the 2 app pods (up{job=\"minitwit\"} == 1)" targets_up minitwit 2
+eventually 60 "Prometheus scrapes the 2 operator pods (up{job=\"minitwit-operator\"} == 1)" targets_up minitwit-operator 2
+targets_s=$((($(now_ms) - t) / 1000))
+expect_value() {  # EXPR WANT
+  local got; got="$(prom_value "$1")" || fail "monitoring: query failed: $1"
+  [[ "$got" == "$2" ]] || fail "monitoring: $1 is '$got', want $2"
+}
+expect_value 'sum(leader_election_master_status{name="minitwit-operator-leader"})' 1
+expect_value 'max(minitwit_operator_resource_ready{namespace="minitwit",name="dev"})' 1
+expect_value 'max(minitwit_operator_database_ready{namespace="minitwit",name="dev"})' 1
+expect_value 'max(minitwit_operator_rollbacks_total{namespace="minitwit",name="dev"}) >= bool 1' 1
+expect_value 'max(minitwit_operator_replicas{namespace="minitwit",name="dev",type="ready"})' 2
+expect_value 'count(minitwit_http_requests_total{namespace="minitwit",minitwit="dev",code=~"[1-5].."}) >= bool 1' 1
+# The live exposition of a running app pod and of the leader, through the API server's pod proxy.
+source "$repo_root/tests/cluster/versions.env"
+promtool="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}/prometheus-$PROMETHEUS_VERSION/bin/promtool"
+lint_pod() {  # NAMESPACE POD PORT_NAME
+  local port out
+  port="$(kubectl -n "$1" get pod "$2" -o json | jq -r --arg p "$3" '[.spec.containers[].ports[]? | select(.name == $p) | .containerPort][0]')"
+  kubectl get --raw "/api/v1/namespaces/$1/pods/$2:$port/proxy/metrics" >"$work/lint-$2.prom" \
+    || fail "monitoring: cannot read /metrics of $1/$2"
+  out="$("$promtool" check metrics <"$work/lint-$2.prom" 2>&1)" || fail "monitoring: promtool check metrics on $1/$2: $out"
+  [[ -z "$out" ]] || fail "monitoring: promtool check metrics on $1/$2: $out"
+}
+app_pod="$(kubectl -n minitwit get pods -l app.kubernetes.io/name=minitwit,app.kubernetes.io/component=app \
+  --field-selector status.phase=Running -o jsonpath='{.items[0].metadata.name}')"
+lint_pod minitwit "$app_pod" http
+lint_pod minitwit-system "$(operator_lease_holder)" metrics
+pass monitoring "Prometheus up and all 4 targets scraped ${targets_s}s after the install began; per-MiniTwit series present; promtool clean on $app_pod and the leader"
 
 say "all passed"

@@ -313,7 +313,7 @@ if selected quiet; then
     -p '[{"op":"add","path":"/spec/ports/-","value":{"name":"extra","port":8081,"targetPort":8081}}]' >&2
   # In-flight work finished: nothing queued, and no reconcile for one resync period but the
   # resync's own (a converged MiniTwit's reconcile writes nothing, so any write below counts).
-  eventually 30 "the operator's work queue is empty" holds '[[ "$(metric_sum main "^minitwit_operator_workqueue_depth")" == 0 ]]'
+  eventually 30 "the operator's work queue is empty" holds '[[ "$(metric_sum main "^workqueue_depth[{]")" == 0 ]]'
   writes_before="$(operator_writes main)"; reconciles_before="$(operator_reconciles main)"
   requests_before="$(operator_requests main)"
   window=$((resync_seconds * 4 + 1))
@@ -386,7 +386,7 @@ fi
 # --- leader ------------------------------------------------------------------------------
 
 lease_holder() { kubectl -n "$operator_ns" get lease minitwit-operator-leader -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
-is_leader() { [[ "$(metric_sum "$1" '^minitwit_operator_leader$')" == 1 ]]; }
+is_leader() { [[ "$(metric_sum "$1" '^leader_election_master_status[{]')" == 1 ]]; }
 if selected leader; then
   stop_operator main
   for n in one two; do

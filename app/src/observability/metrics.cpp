@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "observability/process_metrics.hpp"
+
 namespace minitwit {
 
 std::string EscapeLabelValue(std::string_view value) {
@@ -40,13 +42,13 @@ void Metrics::ObserveRequest(std::string_view method, std::string_view route, in
 std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> latest,
                             const TimelineCacheStats& timeline_cache) const {
   std::ostringstream out;
-  out << "# HELP minitwit_http_requests_total HTTP requests by route pattern, method and status.\n"
+  out << "# HELP minitwit_http_requests_total HTTP requests by route pattern, method and status code.\n"
          "# TYPE minitwit_http_requests_total counter\n";
   std::lock_guard lock(mutex_);
   for (const auto& [key, count] : requests_) {
     const auto& [route, method, status] = key;
     out << "minitwit_http_requests_total{route=\"" << EscapeLabelValue(route) << "\",method=\""
-        << EscapeLabelValue(method) << "\",status=\"" << status << "\"} " << count << "\n";
+        << EscapeLabelValue(method) << "\",code=\"" << status << "\"} " << count << "\n";
   }
   out << "# HELP minitwit_http_request_duration_seconds Time to handle a request, by route pattern.\n"
          "# TYPE minitwit_http_request_duration_seconds histogram\n";
@@ -86,6 +88,7 @@ std::string Metrics::Render(const PoolStats& pool, std::optional<std::int64_t> l
          "# TYPE minitwit_public_timeline_cache_live gauge\n"
          "minitwit_public_timeline_cache_live "
       << (timeline_cache.live ? 1 : 0) << "\n";
+  out << observability::RenderProcessMetrics();
   if (latest) {
     out << "# HELP minitwit_latest The simulator's most recent action id stored.\n"
            "# TYPE minitwit_latest gauge\n"

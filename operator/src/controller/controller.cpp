@@ -17,7 +17,7 @@ std::string ManagedSelector() { return std::string(kLabelManagedBy) + "=" + kMan
 const char* ResultLabel(ReconcileResult::Kind kind) {
   switch (kind) {
     case ReconcileResult::Kind::kDone: return "success";
-    case ReconcileResult::Kind::kRequeueAfter: return "requeue";
+    case ReconcileResult::Kind::kRequeueAfter: return "requeue_after";
     case ReconcileResult::Kind::kError: return "error";
   }
   return "error";
@@ -136,6 +136,7 @@ bool MultiNamespaceCache::HasSynced() const {
 Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics& metrics, const Clock& clock,
                        ControllerOptions options)
     : metrics_(metrics), clock_(clock), options_(std::move(options)), queue_(clock_, metrics_, options_.backoff) {
+  metrics_.max_workers.Set({observability::kControllerName}, options_.workers);
   std::vector<std::string> namespaces = options_.namespaces.empty() ? std::vector<std::string>{""} : options_.namespaces;
   // Children are cached only when labelled as ours: the operator never holds every Secret or
   // Pod of the cluster in memory.
@@ -229,6 +230,7 @@ void Controller::Process(Reconciler& reconciler, const std::string& key) {
   std::string ns = slash == std::string::npos ? "" : key.substr(0, slash);
   std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
   auto start = clock_.Now();
+  metrics_.active_workers.Add({observability::kControllerName}, 1);
   ReconcileResult result{ReconcileResult::Kind::kError, {}, ""};
   try {
     result = reconciler.Reconcile(ns, name);
@@ -236,8 +238,10 @@ void Controller::Process(Reconciler& reconciler, const std::string& key) {
     result = ReconcileResult{ReconcileResult::Kind::kError, {}, std::string("unexpected exception: ") + e.what()};
   }
   double seconds = std::chrono::duration<double>(clock_.Now() - start).count();
-  metrics_.reconcile_duration.Observe({}, seconds);
-  metrics_.reconciles.Add({ResultLabel(result.kind)});
+  metrics_.active_workers.Add({observability::kControllerName}, -1);
+  metrics_.reconcile_duration.Observe({observability::kControllerName}, seconds);
+  metrics_.reconciles.Add({observability::kControllerName, ResultLabel(result.kind)});
+  if (result.kind == ReconcileResult::Kind::kError) metrics_.reconcile_errors.Add({observability::kControllerName});
   switch (result.kind) {
     case ReconcileResult::Kind::kDone:
       queue_.Forget(key);

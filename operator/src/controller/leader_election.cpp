@@ -22,11 +22,13 @@ std::string FormatMicroTime(std::chrono::system_clock::time_point time) {
 
 LeaderElection::LeaderElection(kube::KubeClient& client, observability::OperatorMetrics& metrics,
                                LeaderElectionConfig config, WriteFence* fence)
-    : client_(client), metrics_(metrics), config_(std::move(config)), fence_(fence) {}
+    : client_(client), metrics_(metrics), config_(std::move(config)), fence_(fence) {
+  metrics_.leader.Set({config_.lease_name}, 0);
+}
 
 void LeaderElection::SetLeader(bool leader) {
   leader_ = leader;
-  metrics_.leader.Set({}, leader ? 1 : 0);
+  metrics_.leader.Set({config_.lease_name}, leader ? 1 : 0);
 }
 
 std::string LeaderElection::ObservedHolder() const {

@@ -141,7 +141,10 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   ctx.key = ns + "/" + name;
   Result<std::optional<Json>> read = ReadMiniTwit(ns, name, ctx.key);
   if (!read.ok()) return {ReconcileResult::Kind::kError, {}, "reading MiniTwit: " + ErrorText(read.error())};
-  if (!read.value()) return {ReconcileResult::Kind::kDone, {}, {}};  // deleted: owner references clean up
+  if (!read.value()) {  // deleted: owner references clean up
+    ForgetMetrics(ns, name);
+    return {ReconcileResult::Kind::kDone, {}, {}};
+  }
   ctx.object = *read.value();
 
   api::Parsed<api::MiniTwit> parsed = api::MiniTwitFromJson(ctx.object);
@@ -151,7 +154,10 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
     return {ReconcileResult::Kind::kDone, {}, {}};
   }
   ctx.minitwit = std::move(*parsed.value);
-  if (ctx.minitwit.deleting) return {ReconcileResult::Kind::kDone, {}, {}};
+  if (ctx.minitwit.deleting) {
+    ForgetMetrics(ns, name);
+    return {ReconcileResult::Kind::kDone, {}, {}};
+  }
   ctx.status = ctx.minitwit.status;
   const api::MiniTwit& minitwit = ctx.minitwit;
   const int64_t generation = minitwit.generation;
@@ -170,6 +176,7 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
     ctx.status.phase = kPhaseDegraded;
     ctx.status.observed_generation = generation;
     if (!was_invalid) RecordEvent(ctx, kEventTypeWarning, kEventInvalidSpec, message);
+    RecordMetrics(ctx);
     if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
       return {ReconcileResult::Kind::kError, {}, "writing status: " + ErrorText(*error)};
     }
@@ -187,6 +194,7 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
       return {ReconcileResult::Kind::kError, {}, "recording the rollback: " + ErrorText(*error)};
     }
     spdlog::warn("{}: {}", ctx.key, ctx.rollback_message);
+    if (options_.metrics) options_.metrics->rollbacks.Add({ns, name});
     RecordEvent(ctx, kEventTypeWarning, kEventRolledBack, ctx.rollback_message);
   }
 
@@ -203,6 +211,7 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
   ComputeStatus(ctx);
+  RecordMetrics(ctx);
   if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
     if (!failure) failure = error;
   }

@@ -16,6 +16,7 @@
 #include "controller/reconciler_interface.hpp"
 #include "kube/kube_client.hpp"
 #include "kube/object_cache.hpp"
+#include "observability/metrics.hpp"
 
 namespace minitwit::controller {
 
@@ -66,6 +67,8 @@ struct ReconcilerOptions {
   std::chrono::milliseconds secret_retry_interval{std::chrono::seconds(10)};
   // Generates passwords and session secrets; defaults to 32 random bytes in hex.
   std::function<std::string()> generate_secret;
+  // Where the per-MiniTwit metrics go (readiness, replicas, rollbacks); none when null.
+  observability::OperatorMetrics* metrics = nullptr;
 };
 
 // Reconciles one MiniTwit: applies the children that differ from the desired state, tracks
@@ -114,6 +117,9 @@ class MiniTwitReconciler : public Reconciler {
   std::optional<kube::ApiError> PruneChildren(Context& ctx);
   std::optional<kube::ApiError> ManageActivePod(Context& ctx);
   void ComputeStatus(Context& ctx);
+  // Exports the status just computed as the per-MiniTwit metrics (reconcile_metrics.cpp).
+  void RecordMetrics(const Context& ctx);
+  void ForgetMetrics(const std::string& ns, const std::string& name);
   std::optional<kube::ApiError> WriteStatus(Context& ctx, const api::MiniTwitStatus& status);
   void RecordEvent(Context& ctx, const char* type, const char* reason, const std::string& message);
   std::string Now() const;

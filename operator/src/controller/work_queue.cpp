@@ -3,6 +3,9 @@
 #include <algorithm>
 
 namespace minitwit::controller {
+namespace {
+double Seconds(Clock::TimePoint::duration duration) { return std::chrono::duration<double>(duration).count(); }
+}  // namespace
 
 WorkQueue::WorkQueue(const Clock& clock, observability::OperatorMetrics& metrics, BackoffPolicy policy)
     : clock_(clock), metrics_(metrics), policy_(policy) {}
@@ -17,11 +20,10 @@ void WorkQueue::Add(const std::string& key) {
 
 void WorkQueue::AddLocked(const std::string& key) {
   if (shutting_down_ || dirty_.contains(key)) return;
-  metrics_.queue_adds.Add({});
+  metrics_.queue_adds.Add({observability::kControllerName});
   dirty_.insert(key);
   if (processing_.contains(key)) return;  // queued again by Done
-  queue_.push_back(key);
-  UpdateDepthLocked();
+  EnqueueLocked(key);
 }
 
 void WorkQueue::AddAfter(const std::string& key, std::chrono::milliseconds delay) {
@@ -55,7 +57,7 @@ void WorkQueue::AddRateLimited(const std::string& key) {
     std::lock_guard lock(mutex_);
     ++failures_[key];
   }
-  metrics_.queue_retries.Add({});
+  metrics_.queue_retries.Add({observability::kControllerName});
   AddAfter(key, delay);
 }
 
@@ -92,6 +94,12 @@ std::optional<std::string> WorkQueue::PopLocked() {
   queue_.pop_front();
   processing_.insert(key);
   dirty_.erase(key);
+  auto now = clock_.Now();
+  if (auto added = added_at_.find(key); added != added_at_.end()) {
+    metrics_.queue_duration.Observe({observability::kControllerName}, Seconds(now - added->second));
+    added_at_.erase(added);
+  }
+  started_at_[key] = now;
   UpdateDepthLocked();
   return key;
 }
@@ -127,10 +135,11 @@ void WorkQueue::Done(const std::string& key) {
   {
     std::lock_guard lock(mutex_);
     processing_.erase(key);
-    if (dirty_.contains(key) && !shutting_down_) {
-      queue_.push_back(key);
-      UpdateDepthLocked();
+    if (auto started = started_at_.find(key); started != started_at_.end()) {
+      metrics_.work_duration.Observe({observability::kControllerName}, Seconds(clock_.Now() - started->second));
+      started_at_.erase(started);
     }
+    if (dirty_.contains(key) && !shutting_down_) EnqueueLocked(key);
   }
   cv_.notify_one();
 }
@@ -160,6 +169,14 @@ std::size_t WorkQueue::WaitingCount() const {
 
 void WorkQueue::Poke() { cv_.notify_all(); }
 
-void WorkQueue::UpdateDepthLocked() { metrics_.queue_depth.Set({}, static_cast<double>(queue_.size())); }
+void WorkQueue::UpdateDepthLocked() {
+  metrics_.queue_depth.Set({observability::kControllerName}, static_cast<double>(queue_.size()));
+}
+
+void WorkQueue::EnqueueLocked(const std::string& key) {
+  queue_.push_back(key);
+  added_at_.emplace(key, clock_.Now());  // a key queued again keeps its first time, as client-go does
+  UpdateDepthLocked();
+}
 
 }  // namespace minitwit::controller

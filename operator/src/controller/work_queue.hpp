@@ -57,6 +57,7 @@ class WorkQueue {
   void PromoteDueLocked();
   std::optional<std::string> PopLocked();
   void UpdateDepthLocked();
+  void EnqueueLocked(const std::string& key);  // pushes, and records when for the metrics
 
   const Clock& clock_;
   observability::OperatorMetrics& metrics_;
@@ -69,6 +70,8 @@ class WorkQueue {
   std::unordered_set<std::string> processing_;
   std::map<std::string, Clock::TimePoint> waiting_;  // key -> ready time
   std::unordered_map<std::string, int> failures_;
+  std::unordered_map<std::string, Clock::TimePoint> added_at_;    // queued keys: when queued
+  std::unordered_map<std::string, Clock::TimePoint> started_at_;  // keys being processed: since when
   bool shutting_down_ = false;
 };
 

@@ -219,11 +219,16 @@ struct RestKubeClient::Impl {
   ClusterConnection connection;
   observability::OperatorMetrics& metrics;
   std::string client_name;
+  std::string host;  // host[:port] of the server, client-go's `host` label
   TokenSource token;
   std::unique_ptr<client::http_client> client;
 
   Impl(ClusterConnection c, observability::OperatorMetrics& m, std::string name)
-      : connection(std::move(c)), metrics(m), client_name(std::move(name)), token(connection.token, connection.token_file) {
+      : connection(std::move(c)),
+        metrics(m),
+        client_name(std::move(name)),
+        host(HostOf(connection.server)),
+        token(connection.token, connection.token_file) {
     client = std::make_unique<client::http_client>(connection.server, MakeConfig(connection.request_timeout));
   }
 
@@ -247,9 +252,14 @@ struct RestKubeClient::Impl {
     return request;
   }
 
-  ApiError Failed(const std::string& verb, ApiError error) {
-    metrics.api_errors.Add({client_name, verb, std::to_string(error.status)});
-    return error;
+  static std::string HostOf(const std::string& server) {
+    std::string rest = server.substr(server.find("://") == std::string::npos ? 0 : server.find("://") + 3);
+    return rest.substr(0, rest.find('/'));
+  }
+
+  // client-go's rest_client_requests_total: one per response, or "<error>" when none came.
+  void Count(const http::method& method, int status) {
+    metrics.rest_requests.Add({status > 0 ? std::to_string(status) : "<error>", method, host});
   }
 
   Result<Json> Send(const std::string& verb, const http::method& method, const std::string& path_and_query,
@@ -260,17 +270,19 @@ struct RestKubeClient::Impl {
       auto request = MakeRequest(method, path_and_query);
       if (body) request.set_body(*body, content_type);
       http::http_response response = client->request(request).get();
-      std::string text = response.extract_utf8string(true).get();
       int status = response.status_code();
-      if (status >= 400) return Failed(verb, DecodeStatus(status, text));
+      Count(method, status);
+      std::string text = response.extract_utf8string(true).get();
+      if (status >= 400) return DecodeStatus(status, text);
       if (text.empty()) return Json::object();
       Json parsed = Json::parse(text, nullptr, false);
       if (parsed.is_discarded()) {
-        return Failed(verb, ApiError{status, "InvalidResponse", "response is not JSON: " + text.substr(0, 200)});
+        return ApiError{status, "InvalidResponse", "response is not JSON: " + text.substr(0, 200)};
       }
       return parsed;
     } catch (const std::exception& e) {
-      return Failed(verb, ApiError{0, "Transport", e.what()});
+      Count(method, 0);
+      return ApiError{0, "Transport", e.what()};
     }
   }
 
@@ -280,13 +292,16 @@ struct RestKubeClient::Impl {
     pplx::cancellation_token_source cancel;
     std::stop_callback on_stop(stop, [&cancel] { cancel.cancel(); });
     int watch_seconds = options.timeout_seconds > 0 ? options.timeout_seconds : kDefaultWatchSeconds;
+    bool counted = false;
     try {
       // A client per watch: its inactivity timeout must outlast the server-side timeout.
       client::http_client watch_client(connection.server, MakeConfig(std::chrono::seconds(watch_seconds + 30)));
       auto request = MakeRequest(http::methods::GET, ResourcePath(type, ns) + ListQuery(options, true));
       http::http_response response = watch_client.request(request, cancel.get_token()).get();
+      counted = true;
+      Count(http::methods::GET, response.status_code());
       if (response.status_code() >= 400) {
-        return Failed("watch", DecodeStatus(response.status_code(), response.extract_utf8string(true).get()));
+        return DecodeStatus(response.status_code(), response.extract_utf8string(true).get());
       }
       auto buffer = response.body().streambuf();
       std::string pending;
@@ -311,13 +326,13 @@ struct RestKubeClient::Impl {
           auto event = ParseWatchLine(line);
           if (!event.ok()) {
             cancel.cancel();
-            return Failed("watch", event.error());
+            return event.error();
           }
           if (event.value().type == WatchEvent::Type::kError) {
             cancel.cancel();
             ApiError error = DecodeStatus(500, event.value().object.dump());
             if (error.status == 410) error.reason = error.reason.empty() ? "Expired" : error.reason;
-            return Failed("watch", error);
+            return error;
           }
           if (!on_event(event.value())) {
             cancel.cancel();
@@ -329,7 +344,8 @@ struct RestKubeClient::Impl {
       return Ok();
     } catch (const std::exception& e) {
       if (stop.stop_requested()) return Ok();
-      return Failed("watch", ApiError{0, "Transport", e.what()});
+      if (!counted) Count(http::methods::GET, 0);
+      return ApiError{0, "Transport", e.what()};
     }
   }
 };

@@ -201,7 +201,7 @@ operator_writes() {
   metric_sum "$1" '^minitwit_operator_api_requests_total\{client="controller",verb="(create|update|patch|apply|delete)"\}$'
 }
 operator_requests() { metric_sum "$1" '^minitwit_operator_api_requests_total\{client="controller",'; }
-operator_reconciles() { metric_sum "$1" '^minitwit_operator_reconcile_total'; }
+operator_reconciles() { metric_sum "$1" '^controller_runtime_reconcile_total[{]'; }
 
 # --- the operator's identity: the Helm chart's ServiceAccount and RBAC --------------------
 

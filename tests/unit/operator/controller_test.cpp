@@ -142,10 +142,12 @@ TEST_F(ControllerTest, ErrorsBackOffRequeueAfterWaitsAndDoneForgets) {
   ASSERT_TRUE(controller_.ProcessNext(reconciler_));
   EXPECT_FALSE(controller_.ProcessNext(reconciler_));
   EXPECT_EQ(reconciler_.calls.size(), 4u);
-  EXPECT_EQ(metrics_.reconciles.Value({"error"}), 2.0);
-  EXPECT_EQ(metrics_.reconciles.Value({"requeue"}), 1.0);
-  EXPECT_EQ(metrics_.reconciles.Value({"success"}), 1.0);
-  EXPECT_EQ(metrics_.reconcile_duration.Count({}), 4u);
+  EXPECT_EQ(metrics_.reconciles.Value({"minitwit", "error"}), 2.0);
+  EXPECT_EQ(metrics_.reconciles.Value({"minitwit", "requeue_after"}), 1.0);
+  EXPECT_EQ(metrics_.reconciles.Value({"minitwit", "success"}), 1.0);
+  EXPECT_EQ(metrics_.reconcile_duration.Count({"minitwit"}), 4u);
+  EXPECT_EQ(metrics_.reconcile_errors.Value({"minitwit"}), 2.0);
+  EXPECT_EQ(metrics_.active_workers.Value({"minitwit"}), 0.0) << "no reconcile is running";
 }
 
 TEST_F(ControllerTest, AnExceptionIsAnError) {
@@ -154,7 +156,7 @@ TEST_F(ControllerTest, AnExceptionIsAnError) {
   } throwing;
   controller_.Queue().Add("prod/site");
   ASSERT_TRUE(controller_.ProcessNext(throwing));
-  EXPECT_EQ(metrics_.reconciles.Value({"error"}), 1.0);
+  EXPECT_EQ(metrics_.reconciles.Value({"minitwit", "error"}), 1.0);
   EXPECT_EQ(controller_.Queue().NumRequeues("prod/site"), 1);
 }
 

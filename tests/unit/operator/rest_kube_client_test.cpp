@@ -121,6 +121,11 @@ TEST_F(FakeApiServerTest, GetReturnsTheObjectAndCountsTheVerb) {
   EXPECT_EQ(Request(0).target, "/api/v1/namespaces/ns/pods/p");
   EXPECT_EQ(metrics_.api_requests.Value({"controller", "get"}), 1.0);
   EXPECT_EQ(metrics_.WriteRequests(), 0.0);
+  // client-go's name and labels, the host as in the server URL.
+  ASSERT_EQ(metrics_.rest_requests.SeriesCount(), 1u);
+  EXPECT_EQ(metrics_.rest_requests.SumWhere({{"code", "200"}, {"method", "GET"}}), 1.0);
+  EXPECT_NE(registry_.Render().find("rest_client_requests_total{code=\"200\",method=\"GET\",host=\"127.0.0.1:"),
+            std::string::npos);
 }
 
 TEST_F(FakeApiServerTest, ErrorStatusBecomesApiError) {
@@ -129,7 +134,7 @@ TEST_F(FakeApiServerTest, ErrorStatusBecomesApiError) {
   ASSERT_FALSE(pod.ok());
   EXPECT_TRUE(pod.error().IsNotFound());
   EXPECT_EQ(pod.error().message, "pods \"p\" not found");
-  EXPECT_EQ(metrics_.api_errors.Value({"controller", "get", "404"}), 1.0);
+  EXPECT_EQ(metrics_.rest_requests.SumWhere({{"code", "404"}, {"method", "GET"}}), 1.0);
 }
 
 TEST_F(FakeApiServerTest, ApplySendsApplyPatchYamlWithFieldManagerAndForce) {

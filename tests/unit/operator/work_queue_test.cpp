@@ -31,7 +31,7 @@ TEST_F(WorkQueueTest, DeduplicatesKeysWaitingInTheQueue) {
   EXPECT_EQ(queue_.TryGet(), "ns/a");
   EXPECT_EQ(queue_.TryGet(), "ns/b");
   EXPECT_EQ(queue_.TryGet(), std::nullopt);
-  EXPECT_EQ(metrics_.queue_adds.Value({}), 2.0);
+  EXPECT_EQ(metrics_.queue_adds.Value({"minitwit"}), 2.0);
 }
 
 TEST_F(WorkQueueTest, ReAddWhileProcessingIsQueuedOnlyAfterDone) {
@@ -96,7 +96,7 @@ TEST_F(WorkQueueTest, BackoffDoublesFromFiveMillisecondsAndCapsAtThousandSeconds
   EXPECT_EQ(delays[18], seconds(1000));  // 1310.72 s capped
   EXPECT_EQ(delays[29], seconds(1000));
   EXPECT_EQ(queue_.NumRequeues("ns/a"), 30);
-  EXPECT_EQ(metrics_.queue_retries.Value({}), 30.0);
+  EXPECT_EQ(metrics_.queue_retries.Value({"minitwit"}), 30.0);
   // Other keys have their own back-off.
   EXPECT_EQ(queue_.NextBackoff("ns/b"), milliseconds(5));
 }
@@ -171,9 +171,9 @@ TEST_F(WorkQueueTest, ShutDownReleasesBlockedWorkers) {
 TEST_F(WorkQueueTest, DepthMetricFollowsTheQueue) {
   queue_.Add("ns/a");
   queue_.Add("ns/b");
-  EXPECT_EQ(metrics_.queue_depth.Value({}), 2.0);
+  EXPECT_EQ(metrics_.queue_depth.Value({"minitwit"}), 2.0);
   queue_.TryGet();
-  EXPECT_EQ(metrics_.queue_depth.Value({}), 1.0);
+  EXPECT_EQ(metrics_.queue_depth.Value({"minitwit"}), 1.0);
 }
 
 }  // namespace

@@ -17,8 +17,8 @@ TEST(MetricsTest, RendersCountersHistogramAndGauges) {
   metrics.AddInFlight(2);
   const auto text = metrics.Render(PoolStats{3, 4, 10}, 1234, TimelineCacheStats{7, 2, true});
   EXPECT_TRUE(Contains(text, "# TYPE minitwit_http_requests_total counter\n"));
-  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"GET\",status=\"200\"} 2\n"));
-  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"POST\",status=\"403\"} 1\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"GET\",code=\"200\"} 2\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"/msgs/<username>\",method=\"POST\",code=\"403\"} 1\n"));
   // Buckets are cumulative: 0.0005 and 0.003 are <= 0.005, 0.2 only from 0.25 on.
   EXPECT_TRUE(Contains(text, "minitwit_http_request_duration_seconds_bucket{route=\"/msgs/<username>\",le=\"0.005\"} 2\n"));
   EXPECT_TRUE(Contains(text, "minitwit_http_request_duration_seconds_bucket{route=\"/msgs/<username>\",le=\"0.1\"} 2\n"));
@@ -53,7 +53,7 @@ TEST(MetricsTest, UnknownMethodsShareOneLabel) {
   metrics.ObserveRequest("BAR", "unmatched", 404, 0.001);
   metrics.ObserveRequest("PATCH", "unmatched", 404, 0.001);
   const auto text = metrics.Render({}, std::nullopt);
-  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"unmatched\",method=\"other\",status=\"404\"} 2\n"));
+  EXPECT_TRUE(Contains(text, "minitwit_http_requests_total{route=\"unmatched\",method=\"other\",code=\"404\"} 2\n"));
   EXPECT_TRUE(Contains(text, "method=\"PATCH\""));
   EXPECT_FALSE(Contains(text, "FOO"));
   EXPECT_FALSE(Contains(text, "BAR"));
