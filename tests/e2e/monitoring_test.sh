@@ -48,9 +48,9 @@ cleanup() {
   trap - EXIT
   [[ -z "$load_pid" ]] || { kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; } || true
   [[ ! -s "$work/figures" ]] || { echo "--- figures"; cat "$work/figures"; }
-  if ((rc != 0)) && [[ -n "${prom_url:-}" ]]; then
+  if ((rc != 0)) && [[ -n "${PROM_URL:-}" ]]; then
     echo "----- Prometheus alerts" >&2
-    curl -s --max-time 5 "$prom_url/api/v1/alerts" | jq -c '.data.alerts[]? | {alert: .labels.alertname, state, labels, activeAt}' >&2 || true
+    curl -s --max-time 5 "$PROM_URL/api/v1/alerts" | jq -c '.data.alerts[]? | {alert: .labels.alertname, state, labels, activeAt}' >&2 || true
   fi
   full_node_release "$rc" || rc=$?
   if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
@@ -83,34 +83,33 @@ load_pid=$!
 
 # --- inputs --------------------------------------------------------------------------------
 # prom_has EXPR: the instant query returns at least one series.
-prom_has() { [[ "$(prom_query "$1" | jq '.data.result | length')" -gt 0 ]]; }
-prom_value() { prom_query "$1" | jq -r '.data.result[0].value[1] // "none"'; }
+prom_has() { local r; r="$(prom_query "$1")" && [[ "$(jq length <<<"$r")" -gt 0 ]]; }
 eventually 120 "Prometheus sees successful requests of minitwit/dev" \
-  prom_has 'sum(rate(minitwit_http_requests_total{namespace="minitwit",code=~"2..",route!~"/metrics|/healthz|/readyz"}[1m])) > 0'
+  prom_has 'sum(rate(minitwit_http_requests_total{namespace="minitwit",minitwit="dev",code=~"2..",route!~"/metrics|/healthz|/readyz"}[1m])) > 0'
 for expr in \
   'minitwit_operator_replicas{namespace="minitwit",name="dev",type="ready"} == 2' \
   'minitwit_operator_replicas{namespace="minitwit",name="dev",type="desired"} == 2' \
   'minitwit_operator_database_ready{namespace="minitwit",name="dev"} == 1' \
-  'minitwit_operator_rollbacks_total{namespace="minitwit",name="dev"}' \
+  'minitwit_operator_rollbacks_total{namespace="minitwit",name="dev"} == 0' \
   'count(leader_election_master_status{name="minitwit-operator-leader"} == 1) == 1' \
   'controller_runtime_reconcile_errors_total{controller="minitwit"}' \
   'minitwit_http_request_duration_seconds_bucket{namespace="minitwit"}'; do
   eventually 60 "Prometheus has $expr" prom_has "$expr"
 done
-rules_loaded="$(curl -sf --max-time 5 "$prom_url/api/v1/rules?type=alert" | jq -r '[.data.groups[].rules[].name] | unique | join(" ")')"
+rules_loaded="$(curl -sf --max-time 5 "$PROM_URL/api/v1/rules?type=alert" | jq -r '[.data.groups[].rules[].name] | unique | join(" ")')"
 for alert in MiniTwitDown MiniTwitHighErrorRatio MiniTwitHighLatency MiniTwitAutoscalerAtMax MiniTwitDatabaseNotReady \
   MiniTwitRolledBack MiniTwitOperatorReconcileErrors MiniTwitOperatorNoLeader; do
   [[ " $rules_loaded " == *" $alert "* ]] || fail "inputs: Prometheus has not loaded the alert $alert (loaded: $rules_loaded)"
 done
 # alerts_json: Prometheus' active (pending or firing) alerts.
-alerts_json() { curl -sf --max-time 5 "$prom_url/api/v1/alerts" | jq -c '[.data.alerts[] | {name: .labels.alertname, state, labels}]'; }
+alerts_json() { curl -sf --max-time 5 "$PROM_URL/api/v1/alerts" | jq -c '[.data.alerts[] | {name: .labels.alertname, state, labels}]'; }
 active="$(alerts_json)"
 jq -e '[.[] | select(.name | startswith("MiniTwit"))] | length == 0' <<<"$active" >/dev/null \
   || fail "inputs: MiniTwit alerts active on a healthy MiniTwit: $active"
 pass inputs "every rule input present with the expected labels; 8 alerts loaded; none active at $(elapsed) s"
 
 # --- dashboard -----------------------------------------------------------------------------
-"$repo_root/tests/monitoring/check-dashboard.sh" "$prom_url" "$dashboard" >&2 \
+"$repo_root/tests/monitoring/check-dashboard.sh" "$PROM_URL" "$dashboard" >&2 \
   || fail "dashboard: a panel query errors or returns nothing (above)"
 pass dashboard "every panel query of $(basename "$dashboard") returns series"
 
@@ -137,7 +136,7 @@ while :; do
   sleep 1
 done
 fire_s="$(awk -v ms="$(($(now_ms) - broken))" 'BEGIN { printf "%.1f", ms / 1000 }')"
-errors_5xx="$(prom_value 'sum(rate(minitwit_http_requests_total{namespace="minitwit",code=~"5.."}[1m]))')"
+errors_5xx="$(prom_value 'sum(rate(minitwit_http_requests_total{namespace="minitwit",code=~"5.."}[1m]))')" || errors_5xx=unknown
 say "down: MiniTwitDown firing after $fire_s s (pending after ${pending_s:-?} s); 5xx rate $errors_5xx/s"
 
 say "down: mending (the role may log in again)"
