@@ -80,8 +80,8 @@ TEST_F(LeaderElectionTest, OneLeadsAndTheStandbyTakesOverWhenItStops) {
   EXPECT_TRUE(a.leading);
   EXPECT_FALSE(b.leading);
   EXPECT_EQ(b.election->ObservedHolder(), "a");
-  EXPECT_EQ(metrics_.leader.Value({"minitwit-operator-leader"}), 1.0);
-  EXPECT_EQ(metrics_b.leader.Value({"minitwit-operator-leader"}), 0.0);
+  EXPECT_EQ(metrics_.leader.Value({"operator-leader"}), 1.0);
+  EXPECT_EQ(metrics_b.leader.Value({"operator-leader"}), 0.0);
 
   auto stopped_at = std::chrono::steady_clock::now();
   a.stop.request_stop();
@@ -132,7 +132,7 @@ TEST_F(LeaderElectionTest, LeaderThatCannotRenewGivesUp) {
   ASSERT_TRUE(Eventually([&] { return a.finished.load(); }, 5s));
   EXPECT_EQ(a.outcome, LeaderElection::Outcome::kLost);
   EXPECT_FALSE(a.leading);
-  EXPECT_EQ(metrics_.leader.Value({"minitwit-operator-leader"}), 0.0);
+  EXPECT_EQ(metrics_.leader.Value({"operator-leader"}), 0.0);
 }
 
 
