@@ -13,6 +13,7 @@
 #              scrapes them (up == 1); the operator's per-MiniTwit series are there, and the
 #              live /metrics of an app pod and of the leader pass `promtool check metrics'
 # Usage: full_node_test.sh --operator PATH --minitwit PATH --sim PATH [--images DIR]
+#   MINITWIT_E2E_IMAGES=docker: the app and operator images from the Dockerfile (lib/full_node.sh)
 set -Eeuo pipefail
 test_name=full-node
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -58,8 +59,7 @@ trap cleanup EXIT
 # --- images ------------------------------------------------------------------------------
 say "building images"
 full_node_images "$images" "$minitwit_bin" "$operator_bin"
-"$repo_root/tests/images/minitwit/build.sh" --binary "$minitwit_bin" --tag minitwit.local/minitwit:e2e-2 \
-  --out "$images/minitwit-e2e-2.tar" >&2
+full_node_app_image minitwit.local/minitwit:e2e-2 "$images/minitwit-e2e-2.tar"
 # An app image that runs but never answers its readiness probe.
 "$repo_root/tests/images/build-image.sh" --tag minitwit.local/minitwit:e2e-broken --out "$images/broken.tar" \
   --file "$(command -v busybox):/bin/busybox" --user minitwit:10001:10001 \

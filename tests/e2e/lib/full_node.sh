@@ -73,15 +73,37 @@ full_node_release() {
 }
 
 # full_node_images DIR APP_BINARY OPERATOR_BINARY: minitwit.local/minitwit:dev, the local
-# Postgres and the operator image (tag from the binary's hash, in `operator_tag`).
+# Postgres and the operator image (its tag in `operator_tag`). By default the app and operator
+# images pack the given binaries (tests/images, operator tag from the binary's hash); with
+# MINITWIT_E2E_IMAGES=docker they are the Dockerfile's, built by the local Docker engine
+# (tests/docker/build.sh; the binaries are then unused) and tagged as the tests expect.
 full_node_images() {
   local dir="$1" app="$2" op="$3"
-  "$repo_root/tests/images/minitwit/build.sh" --binary "$app" --tag minitwit.local/minitwit:dev \
-    --out "$dir/minitwit-dev.tar" >&2
+  full_node_app_binary="$app"
+  case "${MINITWIT_E2E_IMAGES:-local}" in
+    local)
+      full_node_app_image minitwit.local/minitwit:dev "$dir/minitwit-dev.tar"
+      operator_tag="e2e-$(sha256sum "$op" | cut -c1-12)"
+      "$repo_root/tests/images/operator.sh" --binary "$op" --tag "minitwit.local/minitwit-operator:$operator_tag" \
+        --out "$dir/operator.tar" >&2 ;;
+    docker)
+      say "images from the Dockerfile (MINITWIT_E2E_IMAGES=docker)"
+      "$repo_root/tests/docker/build.sh" >&2 || fail "tests/docker/build.sh failed"
+      full_node_app_image minitwit.local/minitwit:dev "$dir/minitwit-dev.tar"
+      operator_tag=docker
+      "$repo_root/tests/docker/archive.sh" minitwit.local/minitwit-operator:docker "$dir/operator.tar" >&2 ;;
+    *) fail "MINITWIT_E2E_IMAGES='$MINITWIT_E2E_IMAGES': want local or docker" ;;
+  esac
   "$repo_root/tests/images/postgres/build.sh" --out "$dir/postgres.tar" >&2
-  operator_tag="e2e-$(sha256sum "$op" | cut -c1-12)"
-  "$repo_root/tests/images/operator.sh" --binary "$op" --tag "minitwit.local/minitwit-operator:$operator_tag" \
-    --out "$dir/operator.tar" >&2
+}
+
+# full_node_app_image TAG FILE: the app image of this run (see full_node_images) under TAG.
+full_node_app_image() {
+  if [[ "${MINITWIT_E2E_IMAGES:-local}" == docker ]]; then
+    "$repo_root/tests/docker/archive.sh" minitwit.local/minitwit:docker "$2" "$1" >&2
+  else
+    "$repo_root/tests/images/minitwit/build.sh" --binary "$full_node_app_binary" --tag "$1" --out "$2" >&2
+  fi
 }
 
 # full_node_up TARBALL...: the node up, kubectl on PATH, the images loaded.
