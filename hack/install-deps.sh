@@ -12,7 +12,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config git
 test_pkgs=(postgresql postgresql-contrib curl clang libclang-rt-14-dev chromium
   python3-venv procps iproute2)
 cluster_pkgs=(golang-go containerd runc containernetworking-plugins iptables conntrack socat
-  ethtool openssl kmod util-linux busybox-static jq)
+  ethtool openssl kmod util-linux busybox-static jq mmdebstrap)
 
 pkgs=("${build_pkgs[@]}")
 case "$profile" in

@@ -22,5 +22,6 @@ if [[ "$tag" != "$image" ]]; then
   (cd "$work/x" && tar --sort=name -cf ../image.tar -- *)
 fi
 mkdir -p "$(dirname "$file")"
+chmod 644 "$work/image.tar"
 mv "$work/image.tar" "$file"
 echo "archive: $image as $tag -> $file ($(du -h "$file" | cut -f1))" >&2

@@ -5,10 +5,13 @@ docker_base_image=debian:bookworm-slim
 
 docker_die() { echo "docker: $*" >&2; exit 1; }
 
-# docker_require_engine: the engine answers (tests/kind/engine.sh start brings one up here).
+# docker_require_engine: the engine answers; when it does not, tests/kind/engine.sh starts
+# one (Debian's docker.io as a plain dockerd; idempotent, never restarts a running one).
 docker_require_engine() {
-  command -v docker >/dev/null || docker_die "no docker client (Debian package docker.io; tests/kind/engine.sh start)"
-  timeout 20 docker info >/dev/null 2>&1 || docker_die "the Docker engine does not answer (tests/kind/engine.sh start)"
+  command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1 && return 0
+  "$(dirname "${BASH_SOURCE[0]}")/../kind/engine.sh" start >&2 ||
+    docker_die "the Docker engine does not answer and tests/kind/engine.sh start failed"
+  timeout 20 docker info >/dev/null 2>&1 || docker_die "the Docker engine does not answer"
 }
 
 # docker_buildkit_cmd: sets the array `buildkit` to a command that takes `docker build`
