@@ -32,7 +32,7 @@ RUN --mount=type=cache,target=/root/.ccache \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null && \
     cmake --build /build --target minitwit ${BUILD_JOBS:+-j$BUILD_JOBS} && \
     rootfs.sh /rootfs /build/app/minitwit:/usr/local/bin/minitwit minitwit:10001 \
-      --lib /lib/x86_64-linux-gnu/libnss_files.so.2 --lib /lib/x86_64-linux-gnu/libnss_dns.so.2
+      --lib "/lib/$(gcc -print-multiarch)/libnss_files.so.2" --lib "/lib/$(gcc -print-multiarch)/libnss_dns.so.2"
 
 # The operator's Deployments run the app as uid 10001; PORT and BIND_ADDRESS as the chart's
 # MiniTwit pods expect; migrations and static assets are compiled into the binary.
@@ -53,7 +53,7 @@ RUN --mount=type=cache,target=/root/.ccache \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null && \
     cmake --build /build --target minitwit-operator ${BUILD_JOBS:+-j$BUILD_JOBS} && \
     rootfs.sh /rootfs /build/operator/minitwit-operator:/usr/local/bin/minitwit-operator nonroot:65532 \
-      --lib /lib/x86_64-linux-gnu/libnss_files.so.2 --lib /lib/x86_64-linux-gnu/libnss_dns.so.2 \
+      --lib "/lib/$(gcc -print-multiarch)/libnss_files.so.2" --lib "/lib/$(gcc -print-multiarch)/libnss_dns.so.2" \
       --file /etc/ssl/certs/ca-certificates.crt
 
 # The chart runs it as uid 65532 with a read-only root file system, /tmp an emptyDir, and
