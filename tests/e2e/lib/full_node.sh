@@ -57,6 +57,8 @@ full_node_release() {
     kubectl get pods -A -o wide >&2 2>/dev/null || true
     kubectl -n minitwit get minitwit -o yaml 2>/dev/null | tail -n 60 >&2 || true
     kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
+    kubectl -n minitwit logs -l app.kubernetes.io/component=app --prefix --tail 15 >&2 2>/dev/null || true
+    kubectl -n minitwit get events --field-selector type=Warning 2>/dev/null | tail -n 15 >&2 || true
   fi
   if [[ "$e2e_cluster" == kind ]]; then
     ip route del "$kind_service_cidr" 2>/dev/null || true
