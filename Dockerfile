@@ -47,6 +47,8 @@ LABEL org.opencontainers.image.title=minitwit org.opencontainers.image.licenses=
 
 # ---- the operator ----------------------------------------------------------------------
 FROM toolchain AS minitwit-operator-build
+# The operator links the app's process metrics library (app/src/observability).
+COPY app app
 COPY operator operator
 RUN --mount=type=cache,target=/root/.ccache \
     cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMINITWIT_BUILD_TESTS=OFF \
