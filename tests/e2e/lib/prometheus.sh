@@ -14,7 +14,7 @@ prometheus_up() {
   [[ "${1:-}" == --rules ]] && rules_args=(--rules "$2")
   require_tool jq "Debian package jq"
   t="$(now_ms)"
-  tar="${work:?prometheus_up needs the caller's work directory}/prometheus.tar"
+  tar="${work:?prometheus_up needs the work directory of its caller}/prometheus.tar"
   local tag
   tag="$(source "$repo_root/tests/cluster/versions.env"; v="${PROMETHEUS_VERSION#v0.}"; echo "v3.$((10#${v%%.*} - 300)).${v#*.}")"
   say "prometheus: image minitwit.local/prometheus:$tag (the first build compiles Prometheus, minutes)"
