@@ -127,7 +127,9 @@ down_state() {
 }
 say "down: the database refuses role $role (NOLOGIN, sessions ended)"
 broken="$(now_ms)"
-psql_db "alter role \"$role\" nologin; select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = '$role'" >&2
+# The ALTER commits first, so that no session the app opens after the kill can log in.
+psql_db "alter role \"$role\" nologin" >&2
+psql_db "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = '$role'" >&2
 pending_s=""
 deadline=$((broken + 240 * 1000))
 while :; do
