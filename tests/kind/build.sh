@@ -74,7 +74,23 @@ trap cleanup EXIT
 mkdir -p "$work/images"
 mirror="${MINITWIT_DEBIAN_MIRROR:-}"
 
-# 1. A small Debian image with the packet-filter tools: kube-proxy, kube-router and
+# 1. The node's rootfs, in the background while the images are made (mostly downloads).
+log "node rootfs: mmdebstrap (systemd, containerd, runc, CNI plugins, iptables...)"
+mkdir -p "$work/manifests"
+sed "s|@KUBE_ROUTER_IMAGE@|$kube_router_image|g" "$here/node/manifests/default-cni.yaml" >"$work/manifests/default-cni.yaml"
+sed -e "s|@PROVISIONER_IMAGE@|$provisioner_image|g" -e "s|@HELPER_IMAGE@|$helper_image|g" \
+  "$here/node/manifests/default-storage.yaml" >"$work/manifests/default-storage.yaml"
+base="minitwit.local/kind-node-base:$hash"
+KIND_FILES="$kind_files" KUBE_BIN="$kube_bin" KUBEADM="$kubeadm" KUBE_VERSION="$KUBERNETES_VERSION" \
+  MANIFESTS="$work/manifests" RUNC_WRAPPER="$here/runc-wrapper" SANDBOX_IMAGE="$pause_image" \
+  mmdebstrap --quiet --variant=minbase \
+  --include=systemd,systemd-sysv,containerd,runc,containernetworking-plugins,conntrack,iptables,ipset,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,bash,ca-certificates,jq,procps \
+  --customize-hook="$here/node/customize.sh \"\$1\"" \
+  --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/usr/share/doc "$1"/usr/share/man' \
+  bookworm - $mirror 2>"$work/rootfs.log" | docker import - "$base" >/dev/null &
+rootfs_job=$!
+
+# 2. A small Debian image with the packet-filter tools: kube-proxy, kube-router and
 #    local-path-provisioner's helper pods (which need a shell) share it; socat serves the
 #    kind.cluster test's TCP checks.
 log "nettools image (kube-proxy, kube-router, storage helper): mmdebstrap"
@@ -90,7 +106,7 @@ for t in "$kube_proxy_image" "$kube_router_image" "$helper_image"; do docker tag
 docker save "$kube_proxy_image" "$kube_router_image" "$helper_image" -o "$work/images/nettools.tar"
 docker rmi "$kube_proxy_image" "$kube_router_image" "$helper_image" "$nettools" >/dev/null
 
-# 2. Static binaries as one-layer images (tests/images/build-image.sh, no engine needed).
+# 3. Static binaries as one-layer images (tests/images/build-image.sh, no engine needed).
 log "component images: control plane, etcd, CoreDNS, pause, local-path-provisioner, metrics-server"
 bi="$repo_root/tests/images/build-image.sh"
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
@@ -105,22 +121,12 @@ done
   --binary "$cache/metrics-server-$METRICS_SERVER_VERSION/bin/metrics-server:/metrics-server" --entrypoint '["/metrics-server"]' &
 g++ -static -O2 -o "$work/pause" "$repo_root/tests/cluster/pause/pause.cpp" && strip "$work/pause"
 "$bi" --tag "$pause_image" --out "$work/images/pause.tar" --binary "$work/pause:/pause" --entrypoint '["/pause"]' &
-for job in $(jobs -p); do wait "$job" || die "an image build failed"; done
-
-# 3. The node's rootfs.
-log "node rootfs: mmdebstrap (systemd, containerd, runc, CNI plugins, iptables...)"
-mkdir -p "$work/manifests"
-sed "s|@KUBE_ROUTER_IMAGE@|$kube_router_image|g" "$here/node/manifests/default-cni.yaml" >"$work/manifests/default-cni.yaml"
-sed -e "s|@PROVISIONER_IMAGE@|$provisioner_image|g" -e "s|@HELPER_IMAGE@|$helper_image|g" \
-  "$here/node/manifests/default-storage.yaml" >"$work/manifests/default-storage.yaml"
-base="minitwit.local/kind-node-base:$hash"
-KIND_FILES="$kind_files" KUBE_BIN="$kube_bin" KUBEADM="$kubeadm" KUBE_VERSION="$KUBERNETES_VERSION" \
-  MANIFESTS="$work/manifests" RUNC_WRAPPER="$here/runc-wrapper" SANDBOX_IMAGE="$pause_image" \
-  mmdebstrap --quiet --variant=minbase \
-  --include=systemd,systemd-sysv,containerd,runc,containernetworking-plugins,conntrack,iptables,ipset,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,bash,ca-certificates,jq,procps \
-  --customize-hook="$here/node/customize.sh \"\$1\"" \
-  --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/usr/share/doc "$1"/usr/share/man' \
-  bookworm - $mirror | docker import - "$base" >/dev/null
+for job in $(jobs -p); do
+  [[ $job == "$rootfs_job" ]] && continue
+  wait "$job" || die "an image build failed"
+done
+wait "$rootfs_job" || { cat "$work/rootfs.log" >&2; die "the node rootfs failed"; }
+docker image inspect "$base" >/dev/null 2>&1 || { cat "$work/rootfs.log" >&2; die "the node rootfs failed"; }
 
 # 4. Pre-import every image into the node's containerd, as `kind build node-image` does.
 log "importing $(ls "$work/images" | wc -l) image archives into the node's containerd"
