@@ -20,6 +20,7 @@ cache="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}"
 export PATH="/usr/local/go/bin:$PATH" GOTOOLCHAIN=local
 log() { printf '[kind-build %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+trap 'log "error: failed at line $LINENO: $BASH_COMMAND"' ERR
 start=$SECONDS
 
 for tool in docker mmdebstrap jq g++; do
@@ -140,10 +141,12 @@ for tar in "$work"/images/*.tar; do
 done
 docker exec "$cid" ctr --namespace=k8s.io images list -q | grep -v '^sha256:' | sed 's/^/  /' >&2
 docker exec "$cid" pkill containerd
-docker exec "$cid" bash -c 'for i in $(seq 1 20); do pgrep -x containerd >/dev/null || exit 0; sleep 0.5; done; exit 1'
+# (sleep, PID 1 here, reaps nothing: a zombie containerd counts as stopped)
+docker exec "$cid" bash -c 'for i in $(seq 1 20); do ps -C containerd -o stat= | grep -q "^[^Z]" || exit 0; sleep 0.5; done; exit 1' ||
+  die "containerd did not stop in the build container"
 docker commit \
   --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \
-  --change 'ENV container=docker' --change 'STOPSIGNAL SIGRTMIN+3' \
+  --change 'ENV container=docker' \
   "$cid" "$image" >/dev/null
 docker rm -f -v "$cid" >/dev/null; cid=""
 docker rmi "$base" >/dev/null
