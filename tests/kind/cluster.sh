@@ -82,6 +82,8 @@ up() {
   sed "s|@METRICS_SERVER_IMAGE@|minitwit.local/metrics-server:$METRICS_SERVER_VERSION|" "$here/metrics-server.yaml" |
     kc apply -f - >/dev/null
   timed "metrics-server" kc -n kube-system rollout status deployment/metrics-server --timeout=180s
+  kc apply -f "$here/metrics-server-apiservice.yaml" >/dev/null
+  timed "metrics API" kc wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=90s
   timed "kubectl top nodes" wait_until 120 "kubectl top nodes" kc top nodes
   trap - ERR
   log "cluster $name up in $((SECONDS - t0)) s; use: eval \"\$($0 env)\""
