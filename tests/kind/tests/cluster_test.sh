@@ -67,7 +67,7 @@ metadata:
   name: $name
   labels: {app.kubernetes.io/name: minitwit, app.kubernetes.io/instance: demo, app.kubernetes.io/component: $component}
 spec:
-  nodeName: $node
+  nodeSelector: {kubernetes.io/hostname: $node}   # scheduled (not nodeName): the PVC binds on scheduling
   terminationGracePeriodSeconds: 0
   securityContext: {runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, runAsNonRoot: true}
   containers:
