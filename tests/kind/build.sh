@@ -153,6 +153,11 @@ docker rmi "$base" >/dev/null
 
 log "saving $image to $tarball"
 docker save "$image" -o "$tarball.tmp" && mv "$tarball.tmp" "$tarball"
-rm -f "$cache"/kind-node-"$KUBERNETES_VERSION"-*.tar.tmp
+# Older node images (other inputs) go: 1.4 GB each. One still used by a cluster stays in the engine.
+for old in "$cache"/kind-node-*.tar "$cache"/kind-node-*.tar.tmp; do
+  [[ -e $old && $old != "$tarball" ]] && rm -f "$old"
+done
+docker images minitwit.local/kind-node --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$image" |
+  xargs -r docker rmi >/dev/null 2>&1 || true
 log "node image $image built in $((SECONDS - start)) s"
 echo "$image"
