@@ -2,7 +2,7 @@
 # A kind cluster from the repo's kind-config.yaml (one control plane, two workers) with the
 # offline node image tests/kind/build.sh makes: no registry is needed.
 #
-#   tests/kind/cluster.sh up              build what is missing, create the cluster, wait until
+#   tests/kind/cluster.sh up              build what is missing, create the cluster (or reuse it), wait until
 #                                         nodes are Ready and CoreDNS, storage (StorageClass
 #                                         "standard") and metrics-server (`kubectl top`) work
 #   tests/kind/cluster.sh down            delete the cluster
@@ -13,8 +13,6 @@
 # Environment (all optional):
 #   MINITWIT_KIND_NAME       cluster name (default: kind-config.yaml's, "minitwit")
 #   MINITWIT_KIND_HOST_PORT  host port for the app's NodePort 30080 (default: kind-config.yaml's, 8080)
-#   MINITWIT_KIND_IMAGE      node image to use instead of building the offline one (e.g. kind's
-#                            published kindest/node on a machine with a registry)
 #   MINITWIT_CLUSTER_CACHE   component cache (default ~/.cache/minitwit-cluster)
 # Needs a Docker engine (tests/kind/engine.sh start). Every step prints its time.
 set -Eeuo pipefail
@@ -34,9 +32,10 @@ export PATH="$kind_bin:$kube_bin:$helm_bin:$PATH"
 
 log() { printf '[kind-cluster %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+diagnose_on_failure=0
 timed() { # LABEL COMMAND...: runs COMMAND and logs how long it took
   local label="$1" t=$SECONDS; shift
-  "$@" || die "$label failed"
+  "$@" || { ((diagnose_on_failure)) && diagnose; die "$label failed"; }
   log "$label: $((SECONDS - t)) s"
 }
 kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
@@ -60,22 +59,21 @@ diagnose() {
 up() {
   local t0=$SECONDS image
   docker info >/dev/null 2>&1 || die "no Docker engine answers (tests/kind/engine.sh start)"
-  if [[ -n ${MINITWIT_KIND_IMAGE:-} ]]; then
-    image="$MINITWIT_KIND_IMAGE"
-    "$repo_root/tests/cluster/build.sh" kubernetes helm kind
-  else
-    image="$("$here/build.sh")" || die "node image build failed"
-  fi
+  image="$("$here/build.sh")" || die "node image build failed"
   log "node image $image ready: $((SECONDS - t0)) s"
-  exists && die "kind cluster $name exists already (tests/kind/cluster.sh down first)"
   mkdir -p "$state"
-  local cfg; cfg="$(mktemp)"
-  sed -e "s/^name: .*/name: $name/" \
-    -e "s/hostPort: 8080/hostPort: ${MINITWIT_KIND_HOST_PORT:-8080}/" "$config" >"$cfg"
-  timed "kind create cluster" kind create cluster --config "$cfg" --image "$image" \
-    --kubeconfig "$kubeconfig" --wait 0s
-  rm -f "$cfg"
-  trap 'diagnose' ERR
+  if exists; then
+    log "kind cluster $name exists: checking it (down first for a fresh one)"
+    kind get kubeconfig --name "$name" >"$kubeconfig"
+  else
+    local cfg; cfg="$(mktemp)"
+    sed -e "s/^name: .*/name: $name/" \
+      -e "s/hostPort: 8080/hostPort: ${MINITWIT_KIND_HOST_PORT:-8080}/" "$config" >"$cfg"
+    timed "kind create cluster" kind create cluster --config "$cfg" --image "$image" \
+      --kubeconfig "$kubeconfig" --wait 0s
+    rm -f "$cfg"
+  fi
+  diagnose_on_failure=1
   timed "nodes Ready" kc wait --for=condition=Ready node --all --timeout=180s
   timed "CoreDNS" kc -n kube-system rollout status deployment/coredns --timeout=180s
   timed "storage" kc -n local-path-storage rollout status deployment/local-path-provisioner --timeout=120s
@@ -85,7 +83,7 @@ up() {
   kc apply -f "$here/metrics-server-apiservice.yaml" >/dev/null
   timed "metrics API" kc wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=90s
   timed "kubectl top nodes" wait_until 120 "kubectl top nodes" kc top nodes
-  trap - ERR
+  diagnose_on_failure=0
   log "cluster $name up in $((SECONDS - t0)) s; use: eval \"\$($0 env)\""
 }
 
@@ -113,5 +111,5 @@ case "${1:-}" in
   down) down ;;
   load) shift; load "$@" ;;
   env) env_cmd ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0" >&2; exit 2 ;;
 esac
