@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The README's first command: sets up everything and runs the main job.
 #   hack/up.sh        install dependencies, build (Release) the app, the operator and the
-#                     simulator, start a local Kubernetes (kind with kind-config.yaml when kind
-#                     and a working Docker exist, else the project's own tests/cluster), build
-#                     and load the images, helm-install the operator, apply
-#                     examples/minitwit-incluster-db.yaml, wait until the MiniTwit is Ready,
-#                     replay a slice of the course simulator against it and print its URL.
-#   hack/up.sh down   stop everything `up` started.
+#                     simulator, start a local Kubernetes, build and load the images,
+#                     helm-install the operator, apply examples/minitwit-incluster-db.yaml, wait
+#                     until the MiniTwit is Ready, replay a slice of the course simulator
+#                     against it and print its URL.
+#   hack/up.sh down   stop everything `up` started (either kind of cluster).
+# Which Kubernetes (MINITWIT_CLUSTER):
+#   auto (default)    kind when `kind` is on PATH and a Docker engine answers, else local
+#   kind              a kind cluster from kind-config.yaml (tests/kind/cluster.sh): kind's
+#                     published node image when the registry answers, else the offline one
+#                     built here (tests/kind/build.sh); MINITWIT_KIND_IMAGE picks one; starts
+#                     Debian's dockerd (tests/kind/engine.sh) when no engine answers
+#   local             the project's own Docker-free cluster (tests/cluster), built from source
 # Idempotent: running it again rebuilds what changed and upgrades in place.
-# Environment: MINITWIT_BUILD_DIR (default build-release), SIM_LIMIT (default 500).
+# Environment: MINITWIT_CLUSTER, MINITWIT_BUILD_DIR (default build-release), SIM_LIMIT (default 500).
 set -Eeuo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,12 +37,18 @@ die() { printf '\nhack/up.sh: error: %s\n' "$*" >&2; exit 1; }
 trap 'printf "\nhack/up.sh: failed at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 have_kind() { command -v kind >/dev/null && command -v docker >/dev/null && timeout 10 docker info >/dev/null 2>&1; }
+kind_cluster="$root/tests/kind/cluster.sh"
+export MINITWIT_KIND_NAME="$kind_name"
 
 down() {
-  local mode; mode="$(cat "$mode_file" 2>/dev/null || echo local)"
+  local mode; mode="$(head -1 "$mode_file" 2>/dev/null || echo local)"
   if [[ "$mode" == kind ]]; then
     say "deleting the kind cluster $kind_name"
-    kind delete cluster --name "$kind_name"
+    "$kind_cluster" down
+    if grep -qx engine-started "$mode_file"; then
+      say "stopping the Docker engine up started"
+      tests/kind/engine.sh stop
+    fi
   else
     say "stopping the local cluster (tests/cluster/cluster down)"
     "$cluster" down
@@ -70,23 +82,33 @@ operator_tag="dev-$(sha256sum "$build/operator/minitwit-operator" | cut -c1-12)"
 tests/images/operator.sh --binary "$build/operator/minitwit-operator" --out "$images/minitwit-operator.tar" \
   --tag "minitwit.local/minitwit-operator:$operator_tag" >&2
 
-if have_kind; then
-  mode=kind
-  say "starting kind cluster '$kind_name' (kind-config.yaml)"
+case "${MINITWIT_CLUSTER:-auto}" in
+  auto) if have_kind; then mode=kind; else mode=local; fi ;;
+  kind | local) mode="$MINITWIT_CLUSTER" ;;
+  *) die "MINITWIT_CLUSTER=$MINITWIT_CLUSTER: want auto, kind or local" ;;
+esac
+if [[ "$mode" == kind ]]; then
+  engine_started="$(grep -sx engine-started "$mode_file" || true)"  # kept across re-runs
+  if ! timeout 10 docker info >/dev/null 2>&1; then
+    say "starting a Docker engine (tests/kind/engine.sh)"
+    tests/kind/engine.sh start
+    engine_started=engine-started
+  fi
+  say "starting kind cluster '$kind_name' (kind-config.yaml; the first run here may build the node image)"
+  printf 'kind\n%s\n' "$engine_started" >"$mode_file"
+  eval "$("$kind_cluster" env)"
   if ! kind get clusters 2>/dev/null | grep -qx "$kind_name"; then
-    kind create cluster --config kind-config.yaml --name "$kind_name" --wait 180s
+    "$kind_cluster" up
   else
     info "already running"
   fi
-  echo kind >"$mode_file"
-  kubectl config use-context "kind-$kind_name" >/dev/null
-  say "loading the images into kind"
-  for t in minitwit postgres minitwit-operator; do kind load image-archive "$images/$t.tar" --name "$kind_name"; done
+  say "loading the images into kind (kind load image-archive)"
+  "$kind_cluster" load "$images/minitwit.tar" "$images/postgres.tar" "$images/minitwit-operator.tar"
   url="http://localhost:8080"
 else
   mode=local
   say "starting the local cluster (tests/cluster/cluster up; the first run builds Kubernetes from source)"
-  info "no kind + docker here; using the project's own Docker-free cluster"
+  info "no kind + docker here (or MINITWIT_CLUSTER=local); using the project's own Docker-free cluster"
   echo local >"$mode_file"
   MINITWIT_CLUSTER_BUILD=1 "$cluster" up
   eval "$("$cluster" env)"
@@ -158,5 +180,9 @@ MiniTwit is up ($mode cluster, $((SECONDS - start)) s):
   MiniTwit resource          kubectl -n $app_ns get minitwit $app_name
   operator                   kubectl -n $operator_ns get pods
 EOF
-[[ "$mode" == local ]] && echo "  kubectl environment        eval \"\$(tests/cluster/cluster env)\"" >&2
+if [[ "$mode" == local ]]; then
+  echo "  kubectl environment        eval \"\$(tests/cluster/cluster env)\"" >&2
+else
+  echo "  kubectl environment        eval \"\$(tests/kind/cluster.sh env)\"" >&2
+fi
 echo "  stop everything            hack/up.sh down" >&2

@@ -4,6 +4,7 @@
 #   install    locally built images load; `helm install` runs the operator (2 replicas, one
 #              leader); `kubectl apply -f examples/minitwit-incluster-db.yaml` gives a Ready
 #              MiniTwit whose pods serve the simulator API through the Service (kube-proxy)
+#   helm-test  `helm test` runs the chart's hook: the operator's metrics Service answers
 #   rollout    a new image tag rolls out under a bounded simulator load and loses no request
 #   rollback   an image whose pods never become Ready, with a small progressDeadlineSeconds,
 #              is rolled back: RolledBack condition, Deployment back on lastGoodImage, serving
@@ -58,6 +59,8 @@ full_node_images "$images" "$minitwit_bin" "$operator_bin"
 "$repo_root/tests/images/build-image.sh" --tag minitwit.local/minitwit:e2e-broken --out "$images/broken.tar" \
   --file "$(command -v busybox):/bin/busybox" --user minitwit:10001:10001 \
   --entrypoint '["/bin/busybox", "sleep", "100000"]' >&2
+# The test client image of the chart's `helm test` hook.
+"$repo_root/tests/images/toolbox/build.sh" --out "$images/toolbox.tar" >&2
 
 # --- cluster -----------------------------------------------------------------------------
 full_node_up "$images"/*.tar
@@ -98,6 +101,13 @@ grep -q ':true$' <<<"$app_roles" && fail "install: the app connects as a superus
 pass() { say "PASS $1${2:+: $2}"; }
 pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url; app role ${app_roles%%:*}, not a superuser"
 
+# The chart's own check: `helm test` runs its hook pod against the operator's metrics Service.
+t="$(now_ms)"
+helm test minitwit-operator --namespace minitwit-system --timeout 3m --logs >"$work/helm-test.log" 2>&1 \
+  || fail "helm test: $(tail -n 20 "$work/helm-test.log")"
+grep -q 'Phase: *Succeeded' "$work/helm-test.log" || fail "helm test: no test pod succeeded: $(cat "$work/helm-test.log")"
+pass helm-test "the chart's metrics check passed in $(($(now_ms) - t)) ms"
+
 # --- the course's simulator ---------------------------------------------------------------
 # The course's simulator opens a new connection per request (Connection: close) with a 300 ms
 # budget. Through the cluster's source NAT, a SYN that lands on a pod's own TIME_WAIT socket
@@ -116,7 +126,7 @@ spec:
   ports:
   - {name: http, port: 80, targetPort: 5000, nodePort: 30080}
 YAML
-node_url="http://172.31.255.1:30080"  # the full node's default address (unset above)
+node_url="$(nodeport_url)"
 eventually 30 "the NodePort answers ($node_url/latest)" curl -sf --max-time 2 "$node_url/latest"
 course_replay() {  # NAME URL LIMIT
   local out="$work/course-$1.json" rc=0

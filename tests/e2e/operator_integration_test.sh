@@ -17,6 +17,11 @@
 #   gc           deleting a MiniTwit removes its children; a retained database volume stays
 #   leader       two --leader-elect operators: one leads and reconciles; killing it hands over
 #                within the lease duration
+#   namespaced   the chart's namespaced mode (watchNamespaces): under the Roles `helm template`
+#                renders, an operator with --namespaces reconciles a MiniTwit in its watched
+#                namespace and not one in another; its ServiceAccount cannot read Secrets or
+#                patch pods outside; the chart's objects pass the API server's dry run; the
+#                documented CRD upgrade (server-side apply) works over the installed CRD
 # Usage: operator_integration_test.sh --operator PATH [--only NAME[,NAME...]]
 set -Eeuo pipefail
 test_name=operator-integration
@@ -456,6 +461,64 @@ EOF
     | .valueFrom.secretKeyRef | select(.name == "pg" and .key == "uri")] | length == 1' >/dev/null \
     || fail "external: DATABASE_URL does not come from Secret pg/uri"
   pass external "the user's Secret is found; DATABASE_URL from pg/uri"
+fi
+
+# --- namespaced --------------------------------------------------------------------------
+
+# The chart's namespaced mode: the RBAC of `helm template --set watchNamespaces={it-ns-a}` is
+# Roles in it-ns-a only, and an operator started with --namespaces it-ns-a works under it.
+if selected namespaced; then
+  stop_all_operators
+  t="$(now_ms)"
+  ns_op=it-ns-system
+  kubectl create namespace it-ns-a >&2
+  kubectl create namespace it-ns-b >&2
+  chart_rbac_kubeconfig "$ns_op" "$work/ns-operator.kubeconfig" --set 'watchNamespaces={it-ns-a}'
+  # docs/chart.md's CRD upgrade step works over the installed CRD.
+  kubectl apply --server-side --force-conflicts -f "$repo_root/charts/minitwit-operator/crds/minitwits.minitwit.dev.yaml" >&2 \
+    || fail "namespaced: the documented CRD upgrade (kubectl apply --server-side) failed"
+  # The whole chart, as helm would install it, passes the API server's validation (dry run).
+  for values in "" "--set watchNamespaces={it-ns-a}" "--set priorityClassName=system-cluster-critical
+    --set nodeSelector.kubernetes\.io/os=linux --set imagePullSecrets[0].name=regcred"; do
+    # shellcheck disable=SC2086  # word splitting of the helm arguments is wanted
+    helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns_op" $values \
+      | kubectl apply --dry-run=server -f - >"$work/dry-run.log" 2>&1 \
+      || fail "namespaced: the chart rendered with '$values' fails the server dry run: $(cat "$work/dry-run.log")"
+  done
+  sa="system:serviceaccount:$ns_op:minitwit-operator"
+  can() { kubectl auth can-i "$@" --as "$sa" 2>/dev/null || true; }
+  [[ "$(can get secrets -n it-ns-a)" == yes ]] || fail "namespaced: $sa cannot read Secrets in the watched namespace"
+  [[ "$(can patch pods -n it-ns-a)" == yes ]] || fail "namespaced: $sa cannot patch pods in the watched namespace"
+  for denied in "get secrets -n it-ns-b" "list secrets --all-namespaces" "patch pods -n it-ns-b" \
+    "patch pods --all-namespaces" "list minitwits.minitwit.dev --all-namespaces" "create deployments.apps -n it-ns-b"; do
+    # shellcheck disable=SC2086
+    [[ "$(can $denied)" == no ]] || fail "namespaced: $sa may $denied"
+  done
+  start_operator ns "$operator_bin" "$work/ns-operator.kubeconfig" --leader-elect=false --namespaces it-ns-a \
+    --resync-period "${resync_seconds}s"
+  eventually 30 "the namespaced operator's informers sync (/readyz)" \
+    curl -sf --max-time 2 "http://127.0.0.1:${operator_ports[ns]}/readyz"
+  for ns in it-ns-a it-ns-b; do
+    kubectl apply -f - >&2 <<EOF
+apiVersion: minitwit.dev/v1alpha1
+kind: MiniTwit
+metadata: {name: site, namespace: $ns}
+spec:
+  image: minitwit.local/minitwit:1
+  rollout: {progressDeadlineSeconds: 3600}
+  database:
+    inCluster: {storage: 1Gi, retainOnDelete: false}
+EOF
+  done
+  eventually 15 "it-ns-a/site (watched) gets its Deployment" api_exists /apis/apps/v1/namespaces/it-ns-a/deployments/site
+  eventually 15 "it-ns-a/site gets a status" holds \
+    '[[ -n "$(field minitwit/site it-ns-a ".status.observedGeneration // empty")" ]]'
+  consistently $((2 * resync_seconds)) "it-ns-b/site (not watched) stays untouched" holds \
+    'api_absent /apis/apps/v1/namespaces/it-ns-b/deployments/site && api_absent /api/v1/namespaces/it-ns-b/secrets/site-session &&
+     [[ -z "$(field minitwit/site it-ns-b ".status // empty")" ]]'
+  ! grep -qi 'forbidden' "${operator_logs[ns]}" || fail "namespaced: the operator was refused a request: $(grep -i -m3 forbidden "${operator_logs[ns]}")"
+  stop_operator ns
+  pass namespaced "it-ns-a reconciled, it-ns-b untouched for $((2 * resync_seconds))s; no Secret read or pod patch outside; 3 renders pass the dry run ($(($(now_ms) - t)) ms)"
 fi
 
 say "all passed: ${passed[*]}"

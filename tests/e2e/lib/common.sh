@@ -205,17 +205,19 @@ operator_reconciles() { metric_sum "$1" '^minitwit_operator_reconcile_total'; }
 
 # --- the operator's identity: the Helm chart's ServiceAccount and RBAC --------------------
 
-# chart_rbac_kubeconfig NAMESPACE OUT: applies the chart's ServiceAccount and RBAC (rendered
-# with helm) and writes a kubeconfig that authenticates as that ServiceAccount, so the tests
-# also prove the chart's least-privilege rules are enough.
+# chart_rbac_kubeconfig NAMESPACE OUT [HELM_ARGS...]: applies the chart's ServiceAccount and
+# RBAC (rendered with helm, with HELM_ARGS such as --set watchNamespaces=...) and writes a
+# kubeconfig that authenticates as that ServiceAccount, so the tests also prove the chart's
+# least-privilege rules are enough.
 chart_rbac_kubeconfig() {
   local ns="$1" out="$2" sa server ca token
+  shift 2
   require_tool helm "from the cluster cache: tests/cluster/build.sh helm"
   kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-  helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" \
+  helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" "$@" \
     --show-only templates/serviceaccount.yaml --show-only templates/rbac.yaml | kubectl apply -f - >/dev/null \
     || fail "cannot apply the chart's RBAC"
-  sa="$(helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" \
+  sa="$(helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" "$@" \
     --show-only templates/serviceaccount.yaml | awk '/^  name:/ {print $2; exit}')"
   [[ -n "$sa" ]] || fail "no ServiceAccount in the chart"
   token="$(kubectl -n "$ns" create token "$sa" --duration 6h)" || fail "cannot create a token for $ns/$sa"

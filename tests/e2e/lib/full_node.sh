@@ -2,15 +2,41 @@
 # The full local node for end-to-end tests: claim it (one per host), build and load the
 # project's images, bring it up, helm install the operator with the chart's defaults, and
 # take it down on exit. Sourced after lib/common.sh; the caller sets `work`.
+#
+# MINITWIT_E2E_CLUSTER=kind runs the same tests on a kind cluster from kind-config.yaml
+# (tests/kind/cluster.sh; one control plane, two workers) instead of the local node: the
+# host reaches Services through a route to a kind node, and the NodePort through
+# kind-config.yaml's port mapping (on localhost).
+e2e_cluster="${MINITWIT_E2E_CLUSTER:-local}"
+[[ "$e2e_cluster" == local || "$e2e_cluster" == kind ]] || fail "MINITWIT_E2E_CLUSTER=$e2e_cluster: want local or kind"
+kind_cluster="$repo_root/tests/kind/cluster.sh"
+# Its own name and host port, so it runs beside a developer's `hack/up.sh` kind cluster.
+export MINITWIT_KIND_NAME="${MINITWIT_KIND_NAME:-minitwit-e2e}" MINITWIT_KIND_HOST_PORT="${MINITWIT_KIND_HOST_PORT:-18080}"
+kind_service_cidr=10.96.0.0/12  # kind's default serviceSubnet
+# nodeport_url: the app's NodePort 30080 as the host sees it.
+nodeport_url() { if [[ "$e2e_cluster" == kind ]]; then echo "http://127.0.0.1:$MINITWIT_KIND_HOST_PORT"; else echo "http://${MINITWIT_CLUSTER_NODE_IP:-172.31.255.1}:30080"; fi; }
 
 # The full node lives in the default state directory.
 full_node_state=/var/lib/minitwit-cluster
 full_node_owner_file=/run/minitwit-e2e-full-node.owner
+[[ "$e2e_cluster" == local ]] || full_node_owner_file=/run/minitwit-e2e-kind.owner
 
 # full_node_claim: takes the host's full node, or waits (bounded) for another user's to stop.
 full_node_claim() {
   unset MINITWIT_CLUSTER_STATE MINITWIT_CLUSTER_NODE_IP MINITWIT_CLUSTER_NODE_DEVICE
   local i
+  if [[ "$e2e_cluster" == kind ]]; then
+    [[ -x "$kind_cluster" ]] || missing "tests/kind/cluster.sh"
+    if (eval "$("$kind_cluster" env)" && kind get clusters 2>/dev/null | grep -qx "$MINITWIT_KIND_NAME"); then
+      if [[ -f "$full_node_owner_file" ]] && kill -0 "$(cat "$full_node_owner_file")" 2>/dev/null; then
+        fail "the kind cluster $MINITWIT_KIND_NAME belongs to a running test (pid $(cat "$full_node_owner_file"))"
+      fi
+      say "a kind cluster $MINITWIT_KIND_NAME left by an earlier run is up; deleting it"
+      "$kind_cluster" down >&2
+    fi
+    echo $$ >"$full_node_owner_file"
+    return 0
+  fi
   if "$cluster" status >/dev/null 2>&1; then
     if [[ -f "$full_node_owner_file" ]] && ! kill -0 "$(cat "$full_node_owner_file")" 2>/dev/null; then
       say "a full node left by an earlier end-to-end run is up; taking it down"
@@ -32,7 +58,16 @@ full_node_release() {
     kubectl -n minitwit get minitwit -o yaml 2>/dev/null | tail -n 60 >&2 || true
     kubectl -n minitwit-system logs -l app.kubernetes.io/name=minitwit-operator --tail 30 >&2 2>/dev/null || true
   fi
-  "$cluster" down >&2 || rc=1
+  if [[ "$e2e_cluster" == kind ]]; then
+    ip route del "$kind_service_cidr" 2>/dev/null || true
+    if ((rc != 0)) && [[ -n "${MINITWIT_E2E_KEEP_KIND:-}" ]]; then
+      say "kind cluster $MINITWIT_KIND_NAME kept (MINITWIT_E2E_KEEP_KIND)"
+    else
+      "$kind_cluster" down >&2 || rc=1
+    fi
+  else
+    "$cluster" down >&2 || rc=1
+  fi
   rm -f "$full_node_owner_file"
   return "$rc"
 }
@@ -52,6 +87,25 @@ full_node_images() {
 # full_node_up TARBALL...: the node up, kubectl on PATH, the images loaded.
 full_node_up() {
   local t
+  if [[ "$e2e_cluster" == kind ]]; then
+    say "cluster up (kind, kind-config.yaml)"
+    t="$(now_ms)"
+    "$kind_cluster" up >&2 || fail "tests/kind/cluster.sh up failed"
+    say "kind cluster up in $((($(now_ms) - t) / 1000)) s"
+    eval "$("$kind_cluster" env)"
+    command -v kubectl >/dev/null || missing "kubectl (tests/kind/cluster.sh env puts it on PATH)"
+    command -v helm >/dev/null || missing "helm from the cluster cache (tests/cluster/build.sh helm)"
+    t="$(now_ms)"
+    "$kind_cluster" load "$@" >&2 || fail "kind load failed"
+    say "images loaded into the kind nodes in $((($(now_ms) - t) / 1000)) s"
+    # Services from the host, as on the local node: kube-proxy on a node translates what
+    # the host routes to it.
+    local cp_ip
+    cp_ip="$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$MINITWIT_KIND_NAME-control-plane")"
+    [[ -n "$cp_ip" ]] || fail "no address for the kind node $MINITWIT_KIND_NAME-control-plane"
+    ip route replace "$kind_service_cidr" via "$cp_ip" || fail "cannot route $kind_service_cidr via $cp_ip"
+    return 0
+  fi
   say "cluster up (full node)"
   t="$(now_ms)"
   MINITWIT_CLUSTER_BUILD=1 "$cluster" up >&2 || fail "cluster up failed"
@@ -67,11 +121,13 @@ operator_lease_holder() {
   echo "${holder%_*}"
 }
 
-# install_operator: helm install with the chart's defaults (two replicas, leader election).
+# install_operator: helm install with the chart's defaults (two replicas, leader election);
+# `helm test` would run its check in the toolbox image (tests/images/toolbox).
 install_operator() {
   say "helm install the operator"
   helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
-    --set image.tag="$operator_tag" --wait --timeout 5m >&2 || fail "helm install failed"
+    --set image.tag="$operator_tag" --set test.image.repository=minitwit.local/toolbox --set test.image.tag=1 \
+    --wait --timeout 5m >&2 || fail "helm install failed"
   local ready
   ready="$(kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}')"
   [[ "$ready" == 2 ]] || fail "install: operator Deployment has $ready ready replicas, want 2"
@@ -82,6 +138,7 @@ install_operator() {
 # (the node is this host), read from the node's containerd.
 container_pid() {
   local id pid
+  [[ "$e2e_cluster" == local ]] || fail "container_pid needs the local node (MINITWIT_E2E_CLUSTER=$e2e_cluster)"
   id="$(kubectl -n "$1" get pod "$2" -o json | jq -r --arg c "${3:-}" \
     '[.status.containerStatuses[] | select($c == "" or .name == $c) | .containerID][0] // ""')"
   id="${id#containerd://}"

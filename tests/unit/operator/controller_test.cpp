@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "api/resource_types.hpp"
 #include "fake_clock.hpp"
 #include "fake_kube_client.hpp"
+#include "kube/rest_kube_client.hpp"
 
 namespace minitwit::controller {
 namespace {
@@ -164,6 +168,54 @@ TEST_F(ControllerTest, CachesCoverEveryChildTypeAndAreNotSyncedBeforeStart) {
     EXPECT_EQ(caches.For(kind.type) != nullptr, kind.watched) << kind.type.plural;
   }
   EXPECT_FALSE(controller_.HasSynced());
+}
+
+// WATCH_NAMESPACES: each watched kind is listed per watched namespace (a Role there is
+// enough); with none, across the cluster (a ClusterRole is needed).
+std::set<std::string> ListedPaths(const std::vector<std::string>& namespaces) {
+  testing::FakeKubeClient client;
+  observability::Registry registry;
+  observability::OperatorMetrics metrics{registry};
+  testing::FakeClock clock;
+  ControllerOptions options;
+  options.namespaces = namespaces;
+  Controller controller{client, metrics, clock, options};
+  controller.StartInformers();
+  for (int i = 0; i < 500 && !controller.HasSynced(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(controller.HasSynced());
+  controller.StopInformers();
+  std::set<std::string> paths;
+  for (const auto& call : client.Calls()) {
+    if (call.verb != "list" && call.verb != "watch") continue;
+    for (const api::KindUse& kind : api::Kinds()) {
+      if (kind.type.plural == call.plural) paths.insert(kube::ResourcePath(kind.type, call.ns));
+    }
+  }
+  return paths;
+}
+
+TEST(ControllerNamespaces, NamespacedModeListsAndWatchesOnlyTheWatchedNamespaces) {
+  std::set<std::string> want;
+  for (const api::KindUse& kind : api::Kinds()) {
+    if (!kind.watched) continue;
+    for (const char* ns : {"team-a", "team-b"}) want.insert(kube::ResourcePath(kind.type, ns));
+  }
+  const std::set<std::string> paths = ListedPaths({"team-a", "team-b"});
+  EXPECT_EQ(paths, want);
+  EXPECT_TRUE(paths.contains("/api/v1/namespaces/team-a/secrets"));
+  EXPECT_FALSE(paths.contains("/api/v1/secrets")) << "no cluster-wide Secret list in namespaced mode";
+  EXPECT_TRUE(paths.contains("/apis/minitwit.dev/v1alpha1/namespaces/team-b/minitwits"));
+}
+
+TEST(ControllerNamespaces, NoNamespacesListsAndWatchesClusterWide) {
+  std::set<std::string> want;
+  for (const api::KindUse& kind : api::Kinds()) {
+    if (kind.watched) want.insert(kube::ResourcePath(kind.type, ""));
+  }
+  const std::set<std::string> paths = ListedPaths({});
+  EXPECT_EQ(paths, want);
+  EXPECT_TRUE(paths.contains("/api/v1/secrets"));
+  EXPECT_TRUE(paths.contains("/apis/minitwit.dev/v1alpha1/minitwits"));
 }
 
 }  // namespace

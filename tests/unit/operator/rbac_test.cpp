@@ -18,15 +18,16 @@ namespace {
 
 using Grants = std::map<std::string, std::set<std::string>>;  // "group/resource" -> verbs
 
-// The ClusterRole's rules: the YAML between "rules:" and the next document (the metadata above
-// it is a Helm template, the rules are plain YAML).
+// The operator's rules: the plain YAML of the "minitwit-operator.rules" template, from "rules:"
+// to the template's end (the chart renders them as a ClusterRole, or as a Role per watched
+// namespace).
 Grants ChartGrants() {
   std::ifstream in(std::filesystem::path(MINITWIT_SOURCE_DIR) / "charts/minitwit-operator/templates/rbac.yaml");
   std::stringstream text;
   text << in.rdbuf();
   const std::string all = text.str();
   const auto start = all.find("\nrules:");
-  const auto end = all.find("\n---", start);
+  const auto end = all.find("\n{{", start);
   EXPECT_NE(start, std::string::npos);
   const YAML::Node rules = YAML::Load(all.substr(start, end - start))["rules"];
   Grants grants;
