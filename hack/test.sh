@@ -11,7 +11,7 @@ hack/install-deps.sh all
 # from the Go module proxy and cached by version (tens of minutes cold, under a second warm).
 tests/cluster/build.sh
 # The kind tests (label `kind`): a Docker engine (started when none answers) and the offline
-# node image (kind, kubeadm, kube-router, local-path-provisioner; cached by version).
+# node image (kind, kubeadm, kube-router, local-path-provisioner, crictl; cached by version).
 tests/kind/engine.sh start
 tests/kind/build.sh >/dev/null
 

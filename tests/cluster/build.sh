@@ -113,6 +113,9 @@ for component in $components; do
       build_module kube-router "$KUBE_ROUTER_VERSION" \
         "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
         github.com/cloudnativelabs/kube-router/v2/cmd/kube-router ;;
+    crictl)
+      build_module crictl "$CRICTL_VERSION" "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" \
+        sigs.k8s.io/cri-tools/cmd/crictl ;;
     local-path-provisioner)
       build_module local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" "-s -w" github.com/rancher/local-path-provisioner ;;
     helm)

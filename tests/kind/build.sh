@@ -2,7 +2,7 @@
 # Builds kind and the offline kind node image, without any container registry.
 #   tests/kind/build.sh           build what is missing; prints the node image's tag on stdout
 # Components come from the Go module proxy through tests/cluster/build.sh (kind, kubeadm,
-# kube-router, local-path-provisioner next to the from-source cluster's Kubernetes, etcd,
+# kube-router, local-path-provisioner, crictl next to the from-source cluster's Kubernetes, etcd,
 # CoreDNS, metrics-server), cached by version in ${MINITWIT_CLUSTER_CACHE:-~/.cache/minitwit-cluster}.
 # The node image `minitwit.local/kind-node:<k8s version>-<hash of inputs>` is saved there too
 # (kind-node-*.tar), so a warm run only `docker load`s it when the engine lacks it.
@@ -28,7 +28,7 @@ for tool in docker mmdebstrap jq g++; do
 done
 docker info >/dev/null 2>&1 || die "no Docker engine answers (tests/kind/engine.sh start)"
 
-"$repo_root/tests/cluster/build.sh" kubernetes coredns metrics-server kind kubeadm kube-router local-path-provisioner
+"$repo_root/tests/cluster/build.sh" kubernetes coredns metrics-server kind kubeadm kube-router local-path-provisioner crictl
 kube_bin="$cache/kubernetes-$KUBERNETES_VERSION-etcd$ETCD_VERSION/bin"
 kubeadm="$cache/kubeadm-$KUBERNETES_VERSION/bin/kubeadm"
 kind_files="$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/files"
@@ -82,7 +82,7 @@ sed "s|@KUBE_ROUTER_IMAGE@|$kube_router_image|g" "$here/node/manifests/default-c
 sed -e "s|@PROVISIONER_IMAGE@|$provisioner_image|g" -e "s|@HELPER_IMAGE@|$helper_image|g" \
   "$here/node/manifests/default-storage.yaml" >"$work/manifests/default-storage.yaml"
 base="minitwit.local/kind-node-base:$hash"
-KIND_FILES="$kind_files" KUBE_BIN="$kube_bin" KUBEADM="$kubeadm" KUBE_VERSION="$KUBERNETES_VERSION" \
+KIND_FILES="$kind_files" KUBE_BIN="$kube_bin" KUBEADM="$kubeadm" CRICTL="$cache/crictl-$CRICTL_VERSION/bin/crictl" KUBE_VERSION="$KUBERNETES_VERSION" \
   MANIFESTS="$work/manifests" RUNC_WRAPPER="$here/runc-wrapper" SANDBOX_IMAGE="$pause_image" \
   mmdebstrap --quiet --variant=minbase \
   --include=systemd,systemd-sysv,containerd,runc,containernetworking-plugins,conntrack,iptables,ipset,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,bash,ca-certificates,jq,procps \

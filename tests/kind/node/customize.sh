@@ -3,7 +3,7 @@
 # lays kind's base-image files (from the kind module) and the Kubernetes binaries over a
 # Debian rootfs, the way kind's images/base/Dockerfile and `kind build node-image` do, with
 # Debian's containerd 1.6 and runc instead of kind's own builds.
-# Usage: customize.sh ROOTFS   (environment: KIND_FILES KUBE_BIN KUBEADM KUBE_VERSION
+# Usage: customize.sh ROOTFS   (environment: KIND_FILES KUBE_BIN KUBEADM CRICTL KUBE_VERSION
 #                                MANIFESTS RUNC_WRAPPER SANDBOX_IMAGE)
 set -euo pipefail
 root="$1"
@@ -66,5 +66,6 @@ for b in kubeadm kubelet kubectl; do
   src="$KUBE_BIN/$b"; [[ $b == kubeadm ]] && src="$KUBEADM"
   install -m 0755 -o root -g root "$src" "$root/usr/bin/$b"
 done
+install -m 0755 "$CRICTL" "$root/usr/local/bin/crictl"
 printf '%s' "$KUBE_VERSION" >"$root/kind/version"
 install -m 0644 "$MANIFESTS"/default-cni.yaml "$MANIFESTS"/default-storage.yaml "$root/kind/manifests/"
