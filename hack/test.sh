@@ -10,6 +10,10 @@ hack/install-deps.sh all
 # The from-source Kubernetes that the cluster, integration and e2e tests run on: built once
 # from the Go module proxy and cached by version (tens of minutes cold, under a second warm).
 tests/cluster/build.sh
+# The kind tests (label `kind`): a Docker engine (started when none answers) and the offline
+# node image (kind, kubeadm, kube-router, local-path-provisioner, crictl; cached by version).
+tests/kind/engine.sh start
+tests/kind/build.sh >/dev/null
 
 build="${MINITWIT_BUILD_DIR:-$root/build}"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINITWIT_BUILD_FUZZERS=ON

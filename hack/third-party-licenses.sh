@@ -77,6 +77,11 @@ case "$mode" in
       echo
       echo "Container images built by \`tests/images/\` also ship PostgreSQL (PostgreSQL license) and"
       echo "busybox (GPL-2, a separate program in the Postgres image, not linked with project code)."
+      echo
+      echo "The offline kind node image (\`tests/kind/build.sh\`, test tooling, nothing linked with project"
+      echo "code) ships kind's base-image files, kube-router, local-path-provisioner and the Kubernetes"
+      echo "components (all Apache-2.0) on Debian packages under their own licenses (systemd, containerd,"
+      echo "runc, iptables, ipset: LGPL-2.1+, Apache-2.0, GPL-2+)."
     } >"$inventory"
     echo "wrote $inventory (${#packages[@]} packages)"
     ;;

@@ -33,14 +33,15 @@ progress() {
   done
 }
 
-# build_module NAME VERSION_KEY LDFLAGS PACKAGES...: builds into $cache/NAME-VERSION/bin,
-# with the Go build tags in $BUILD_TAGS if set.
+# build_module NAME VERSION_KEY LDFLAGS PACKAGES...: builds into $cache/NAME-VERSION/bin from
+# the wrapper module modules/NAME (or modules/$MODULE when MODULE is set), with the Go build
+# tags in $BUILD_TAGS if set.
 build_module() {
-  local name="$1" version="$2" ldflags="$3"; shift 3
+  local name="$1" version="$2" ldflags="$3" module="${MODULE:-$1}"; shift 3
   local out="$cache/$name-$version/bin"
   if [[ -f "$out/.complete" ]]; then log "$name $version: cached"; return 0; fi
   local work; work="$(mktemp -d)"
-  cp "$here/modules/$name/"* "$work/"
+  cp "$here/modules/$module/"* "$work/"
   log "$name $version: resolving modules"
   (cd "$work" && go mod tidy >/dev/null 2>&1 || go mod download)
   local total; total="$(cd "$work" && go list -tags "${BUILD_TAGS:-}" -deps "$@" 2>/dev/null | wc -l)" || total="?"
@@ -104,6 +105,20 @@ for component in $components; do
       build_module coredns "$COREDNS_VERSION" "-s -w" github.com/coredns/coredns ;;
     metrics-server)
       build_module metrics-server "$METRICS_SERVER_VERSION" "-s -w" sigs.k8s.io/metrics-server/cmd/metrics-server ;;
+    kubeadm) # only kind's nodes need it; built apart so the cached kubernetes build stays valid
+      prepare_kubernetes_module
+      MODULE=kubernetes build_module kubeadm "$KUBERNETES_VERSION" "$(kube_ldflags)" k8s.io/kubernetes/cmd/kubeadm ;;
+    kind)
+      build_module kind "$KIND_VERSION" "-s -w" sigs.k8s.io/kind ;;
+    kube-router)
+      build_module kube-router "$KUBE_ROUTER_VERSION" \
+        "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
+        github.com/cloudnativelabs/kube-router/v2/cmd/kube-router ;;
+    crictl)
+      build_module crictl "$CRICTL_VERSION" "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" \
+        sigs.k8s.io/cri-tools/cmd/crictl ;;
+    local-path-provisioner)
+      build_module local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" "-s -w" github.com/rancher/local-path-provisioner ;;
     helm)
       build_module helm "$HELM_VERSION" "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm ;;
     prometheus)
