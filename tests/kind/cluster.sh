@@ -13,6 +13,10 @@
 # Environment (all optional):
 #   MINITWIT_KIND_NAME       cluster name (default: kind-config.yaml's, "minitwit")
 #   MINITWIT_KIND_HOST_PORT  host port for the app's NodePort 30080 (default: kind-config.yaml's, 8080)
+#   MINITWIT_KIND_IMAGE      node image: "offline" (built here by tests/kind/build.sh),
+#                            "published" (kind's own $KIND_NODE_IMAGE from its registry), or
+#                            any image name; default: published when the registry answers,
+#                            else offline
 #   MINITWIT_CLUSTER_CACHE   component cache (default ~/.cache/minitwit-cluster)
 # Needs a Docker engine (tests/kind/engine.sh start). Every step prints its time.
 set -Eeuo pipefail
@@ -59,7 +63,24 @@ diagnose() {
 up() {
   local t0=$SECONDS image
   docker info >/dev/null 2>&1 || die "no Docker engine answers (tests/kind/engine.sh start)"
-  image="$("$here/build.sh")" || die "node image build failed"
+  local choice="${MINITWIT_KIND_IMAGE:-}" metrics_image
+  if [[ -z $choice ]]; then
+    if docker image inspect "$KIND_NODE_IMAGE" >/dev/null 2>&1 || timeout 300 docker pull -q "$KIND_NODE_IMAGE" >/dev/null 2>&1; then
+      choice=published
+    else
+      choice=offline
+      log "no registry answers for $KIND_NODE_IMAGE: using the offline node image built here"
+    fi
+  fi
+  case "$choice" in
+    offline)
+      image="$("$here/build.sh")" || die "node image build failed"
+      metrics_image="minitwit.local/metrics-server:$METRICS_SERVER_VERSION" ;;
+    published | *)
+      [[ $choice == published ]] && image="$KIND_NODE_IMAGE" || image="$choice"
+      "$repo_root/tests/cluster/build.sh" kubernetes helm kind >&2
+      metrics_image="registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION" ;;
+  esac
   log "node image $image ready: $((SECONDS - t0)) s"
   mkdir -p "$state"
   if exists; then
@@ -77,7 +98,7 @@ up() {
   timed "nodes Ready" kc wait --for=condition=Ready node --all --timeout=180s
   timed "CoreDNS" kc -n kube-system rollout status deployment/coredns --timeout=180s
   timed "storage" kc -n local-path-storage rollout status deployment/local-path-provisioner --timeout=120s
-  sed "s|@METRICS_SERVER_IMAGE@|minitwit.local/metrics-server:$METRICS_SERVER_VERSION|" "$here/metrics-server.yaml" |
+  sed "s|@METRICS_SERVER_IMAGE@|$metrics_image|" "$here/metrics-server.yaml" |
     kc apply -f - >/dev/null
   timed "metrics-server" kc -n kube-system rollout status deployment/metrics-server --timeout=180s
   kc apply -f "$here/metrics-server-apiservice.yaml" >/dev/null
