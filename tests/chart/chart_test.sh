@@ -85,6 +85,7 @@ render monitoring "${monitoring_apis[@]}" "${monitoring_on[@]}" --set monitoring
 expect_kinds monitoring "ClusterRole ClusterRoleBinding ConfigMap Deployment Pod PodDisruptionBudget PodMonitor PrometheusRule Role RoleBinding Service ServiceAccount ServiceMonitor"
 sm="$(doc monitoring ServiceMonitor minitwit-operator)"
 has "$sm" '- port: metrics' "monitoring: the ServiceMonitor scrapes the port named metrics"
+has "$sm" 'honorLabels: true' "monitoring: the ServiceMonitor keeps the per-MiniTwit namespace label (honorLabels)"
 has "$sm" 'release: kps' "monitoring: the ServiceMonitor carries serviceMonitor.labels"
 svc="$(doc monitoring Service minitwit-operator-metrics)"
 for label in $(awk '/^    matchLabels:/ {on=1; next} on && /^      [^ ]/ {print $1 $2; next} on {on=0}' <<<"$sm"); do
