@@ -106,6 +106,7 @@ std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
     unwanted.emplace_back(api::kServiceType, DatabaseName(minitwit));
     unwanted.emplace_back(api::kNetworkPolicyType, DatabaseName(minitwit));
   }
+  if (!BuildIngress(minitwit)) unwanted.emplace_back(api::kIngressType, IngressName(minitwit));
   for (const auto& [type, name] : unwanted) {
     Result<std::optional<Json>> live = Read(type, minitwit.ns, name);
     if (!live.ok()) return live.error();

@@ -63,7 +63,7 @@ struct ReconcilerOptions {
   // events (new replicas, ProgressDeadlineExceeded) drive rollouts. At 5 s, 500 MiniTwits
   // waiting on a busy controller-manager cost 100 reconciles a second.
   std::chrono::milliseconds rollout_check_interval{std::chrono::seconds(30)};
-  // While the external database Secret is missing (nothing watches Secrets we do not own).
+  // While the external database Secret is missing: a safety net beside the watch of referenced Secrets.
   std::chrono::milliseconds secret_retry_interval{std::chrono::seconds(10)};
   // Generates passwords and session secrets; defaults to 32 random bytes in hex.
   std::function<std::string()> generate_secret;
