@@ -1,7 +1,7 @@
 #pragma once
 
-// spec.expose: how the app is reached from outside the cluster. An Ingress today; the struct
-// leaves room for a Gateway API HTTPRoute beside it.
+// spec.expose: how the app is reached from outside the cluster: an Ingress, or a Gateway API
+// HTTPRoute (applied only where the cluster serves gateway.networking.k8s.io/v1).
 
 #include <map>
 #include <optional>
@@ -24,8 +24,23 @@ struct IngressExpose {
   std::map<std::string, std::string> annotations;  // on the Ingress (controller settings)
 };
 
+// gateway.networking.k8s.io/v1 ParentReference to a Gateway (group and kind are Gateway's).
+struct GatewayRef {
+  std::string name;
+  std::string ns;            // "" = the MiniTwit's namespace
+  std::string section_name;  // "" = every listener
+};
+
+struct HttpRouteExpose {
+  std::vector<GatewayRef> parent_refs;  // at least one
+  std::vector<std::string> hostnames;   // empty = the Gateway listeners' hosts
+  std::string path = kDefaultIngressPath;  // a PathPrefix match
+};
+
+// Exactly one of the two.
 struct Expose {
   std::optional<IngressExpose> ingress;
+  std::optional<HttpRouteExpose> http_route;
 };
 
 // Reads spec.expose; throws FieldError on wrong JSON types.

@@ -424,6 +424,8 @@ std::vector<DesiredObject> BuildDesiredState(const api::MiniTwit& minitwit, cons
   objects.push_back({api::kServiceType, BuildService(minitwit)});
   objects.push_back({api::kPodDisruptionBudgetType, BuildPodDisruptionBudget(minitwit)});
   if (std::optional<Json> ingress = BuildIngress(minitwit)) objects.push_back({api::kIngressType, *ingress});
+  // Last: it is the one child whose kind may not be served (no Gateway API CRDs).
+  if (std::optional<Json> route = BuildHttpRoute(minitwit)) objects.push_back({api::kHttpRouteType, *route});
   if (std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit)) {
     objects.push_back({api::kHorizontalPodAutoscalerType, *hpa});
   }

@@ -125,6 +125,8 @@ Json BuildDatabaseService(const api::MiniTwit& minitwit);
 Json BuildDatabaseNetworkPolicy(const api::MiniTwit& minitwit);
 // spec.expose.ingress as a networking.k8s.io/v1 Ingress to the app Service; nullopt without it.
 std::optional<Json> BuildIngress(const api::MiniTwit& minitwit);
+// spec.expose.httpRoute as a gateway.networking.k8s.io/v1 HTTPRoute (named like the Ingress).
+std::optional<Json> BuildHttpRoute(const api::MiniTwit& minitwit);
 
 // metadata of a namespaced child: name, namespace, labels; `owned` adds the owner reference.
 Json ChildMetadata(const api::MiniTwit& minitwit, const std::string& name, const char* component, bool owned = true);

@@ -210,6 +210,12 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (!failure) failure = apply_failure;
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
+  if (!ctx.expose_unavailable.empty()) {
+    const Json* degraded = FindCondition(ctx.minitwit.status.conditions, kConditionDegraded);
+    if (!degraded || degraded->value("reason", "") != kReasonGatewayApiMissing) {
+      RecordEvent(ctx, kEventTypeWarning, kEventGatewayApiMissing, ctx.expose_unavailable);
+    }
+  }
   ComputeStatus(ctx);
   RecordMetrics(ctx);
   if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
@@ -218,6 +224,9 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (failure) return {ReconcileResult::Kind::kError, {}, ErrorText(*failure)};
 
   if (ctx.database_blocked) return {ReconcileResult::Kind::kRequeueAfter, options_.secret_retry_interval, {}};
+  if (!ctx.expose_unavailable.empty()) {
+    return {ReconcileResult::Kind::kRequeueAfter, options_.gateway_retry_interval, {}};
+  }
   if (minitwit.spec.mode == api::Mode::kHotStandby) {
     return {ReconcileResult::Kind::kRequeueAfter, options_.failover_check_interval, {}};
   }

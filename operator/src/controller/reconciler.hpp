@@ -65,6 +65,8 @@ struct ReconcilerOptions {
   std::chrono::milliseconds rollout_check_interval{std::chrono::seconds(30)};
   // While the external database Secret is missing: a safety net beside the watch of referenced Secrets.
   std::chrono::milliseconds secret_retry_interval{std::chrono::seconds(10)};
+  // While spec.expose.httpRoute waits for the Gateway API CRDs to be installed.
+  std::chrono::milliseconds gateway_retry_interval{std::chrono::seconds(60)};
   // Generates passwords and session secrets; defaults to 32 random bytes in hex.
   std::function<std::string()> generate_secret;
   // Where the per-MiniTwit metrics go (readiness, replicas, rollbacks); none when null.

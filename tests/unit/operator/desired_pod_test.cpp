@@ -169,5 +169,25 @@ TEST(DesiredIngress, OnlyWithExposeAndInTheDesiredState) {
   EXPECT_TRUE(has_ingress(BuildDesiredState(with, Inputs(with))));
 }
 
+TEST(DesiredHttpRoute, GatewaysHostnamesAndTheAppService) {
+  const api::MiniTwit mt = Make(Json::parse(R"({"expose": {"httpRoute": {"parentRefs": [{"name": "public",
+    "namespace": "gateways", "sectionName": "https"}], "hostnames": ["minitwit.example.com"]}}})"));
+  EXPECT_FALSE(BuildIngress(mt));
+  const std::optional<Json> route = BuildHttpRoute(mt);
+  ASSERT_TRUE(route);
+  EXPECT_EQ((*route)["apiVersion"], "gateway.networking.k8s.io/v1");
+  EXPECT_EQ((*route)["kind"], "HTTPRoute");
+  EXPECT_EQ((*route)["metadata"]["name"], "prod");
+  EXPECT_EQ((*route)["metadata"]["ownerReferences"][0]["uid"], "uid-1");
+  EXPECT_EQ((*route)["spec"]["parentRefs"], Json::parse(R"([{"group": "gateway.networking.k8s.io", "kind": "Gateway",
+    "name": "public", "namespace": "gateways", "sectionName": "https"}])"));
+  EXPECT_EQ((*route)["spec"]["hostnames"], Json::parse(R"(["minitwit.example.com"])"));
+  EXPECT_EQ((*route)["spec"]["rules"], Json::parse(R"([{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+    "backendRefs": [{"group": "", "kind": "Service", "name": "prod", "port": 80, "weight": 1}]}])"));
+  // The one child whose kind may be unserved goes last.
+  const std::vector<DesiredObject> objects = BuildDesiredState(mt, Inputs(mt));
+  EXPECT_EQ(objects.back().type.plural, api::kHttpRouteType.plural);
+}
+
 }  // namespace
 }  // namespace minitwit::controller

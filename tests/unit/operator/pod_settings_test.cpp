@@ -137,7 +137,34 @@ TEST(Expose, InvalidIngress) {
   EXPECT_TRUE(HasError(errors, "spec.expose.ingress.pathType must be Prefix, Exact or ImplementationSpecific"));
   EXPECT_TRUE(HasError(errors, "spec.expose.ingress.ingressClassName must be a valid IngressClass name"));
   EXPECT_TRUE(HasError(errors, "spec.expose.ingress.tlsSecretName must be a valid Secret name"));
-  EXPECT_TRUE(HasError(Validate(Spec({{"expose", Json::object()}})), "spec.expose must set ingress"));
+  EXPECT_TRUE(HasError(Validate(Spec({{"expose", Json::object()}})),
+                       "spec.expose must set exactly one of ingress and httpRoute"));
+}
+
+TEST(Expose, ReadsHttpRouteAndRoundTrips) {
+  const Json route = Json::parse(R"({"httpRoute": {"parentRefs": [{"name": "public", "namespace": "gateways",
+    "sectionName": "https"}, {"name": "internal"}], "hostnames": ["minitwit.example.com"], "path": "/"}})");
+  const MiniTwitSpec spec = Spec({{"expose", route}});
+  ASSERT_TRUE(spec.expose && spec.expose->http_route);
+  EXPECT_FALSE(spec.expose->ingress);
+  EXPECT_EQ(spec.expose->http_route->parent_refs.size(), 2u);
+  EXPECT_EQ(spec.expose->http_route->parent_refs[0].ns, "gateways");
+  EXPECT_TRUE(Validate(spec).empty()) << Joined(Validate(spec));
+  EXPECT_EQ(SpecToJson(spec)["expose"], route);
+}
+
+TEST(Expose, InvalidHttpRouteAndBothOrNeither) {
+  const MiniTwitSpec spec = Spec(Json::parse(R"({"expose": {"httpRoute": {"parentRefs": [{"name": "Public_GW",
+    "namespace": "Gateways"}], "hostnames": ["localhost"], "path": "app"}}})"));
+  const std::vector<std::string> errors = Validate(spec);
+  EXPECT_TRUE(HasError(errors, "spec.expose.httpRoute.parentRefs[0].name must be a valid Gateway name")) << Joined(errors);
+  EXPECT_TRUE(HasError(errors, "spec.expose.httpRoute.parentRefs[0].namespace must be a valid namespace name"));
+  EXPECT_TRUE(HasError(errors, "spec.expose.httpRoute.hostnames[0] must be a fully qualified DNS name"));
+  EXPECT_TRUE(HasError(errors, "spec.expose.httpRoute.path must start with /"));
+  EXPECT_TRUE(HasError(Validate(Spec(Json::parse(R"({"expose": {"httpRoute": {"parentRefs": []}}})"))),
+                       "spec.expose.httpRoute.parentRefs must name at least one Gateway"));
+  EXPECT_TRUE(HasError(Validate(Spec(Json::parse(R"({"expose": {"ingress": {"host": "a.example.com"},
+    "httpRoute": {"parentRefs": [{"name": "gw"}]}}})"))), "spec.expose must set exactly one of ingress and httpRoute"));
 }
 
 TEST(ReferencedSecretKeys, NamesEverySecretThePodsRead) {

@@ -39,6 +39,37 @@ TEST_F(ReconcilerTest, IngressOfSomeoneElseIsNotDeleted) {
   EXPECT_TRUE(client_.CallsOf("delete", "ingresses").empty());
 }
 
+constexpr char kHttpRoute[] = R"({"image": "minitwit:1", "database": {"external": {"secretName": "pg"}},
+                  "expose": {"httpRoute": {"parentRefs": [{"name": "public"}], "hostnames": ["minitwit.example.com"]}}})";
+
+TEST_F(ReconcilerTest, HttpRouteWithoutGatewayApiIsDegradedAndTheRestRuns) {
+  PutDatabaseSecret();
+  PutMiniTwit(kHttpRoute);
+  client_.FailNext("apply", "httproutes", kube::ApiError{404, "NotFound", "the server could not find the requested resource"});
+  const ReconcileResult result = reconciler_.Reconcile("mt", "prod");
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.after, std::chrono::milliseconds(std::chrono::seconds(60)));
+  EXPECT_TRUE(client_.Object(api::kDeploymentType, "mt", "prod"));
+  EXPECT_TRUE(client_.Object(api::kServiceType, "mt", "prod"));
+  const Json* degraded = Condition(kConditionDegraded);
+  ASSERT_NE(degraded, nullptr);
+  EXPECT_EQ((*degraded)["status"], "True");
+  EXPECT_EQ((*degraded)["reason"], kReasonGatewayApiMissing);
+  EXPECT_NE((*degraded)["message"].get<std::string>().find("install the Gateway API CRDs"), std::string::npos);
+  EXPECT_EQ(EventReasons(), std::vector<std::string>({"Created", kEventGatewayApiMissing}));
+
+  // The CRDs are installed: the next reconcile applies the route and the condition clears.
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_TRUE(client_.Object(api::kHttpRouteType, "mt", "prod"));
+  EXPECT_NE((*Condition(kConditionDegraded))["reason"], kReasonGatewayApiMissing);
+
+  // Switching to an Ingress deletes the route.
+  EditSpec([](Json& spec) { spec["expose"] = {{"ingress", {{"host", "minitwit.example.com"}}}}; });
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_FALSE(client_.Object(api::kHttpRouteType, "mt", "prod"));
+  EXPECT_TRUE(client_.Object(api::kIngressType, "mt", "prod"));
+}
+
 TEST_F(ReconcilerTest, RotatedSecretValuesChangeThePodTemplate) {
   PutDatabaseSecret();
   client_.Put(api::kSecretType, {{"apiVersion", "v1"},
