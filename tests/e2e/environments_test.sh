@@ -9,6 +9,8 @@
 #                 annotation, extra env
 #   rotation      a rotated database password (ALTER ROLE + the Secret's new URI) rolls
 #                 production's pods: all new pod names, the app answers with its data
+#   httproute     expose.httpRoute where no Gateway API is served: Degraded, reason
+#                 GatewayAPIMissing, the app still answers; back to the Ingress, Ready
 #   unexpose      removing spec.expose deletes production's Ingress
 #   isolation     deleting staging (its namespace) leaves production's pods, data and answers as
 #                 they were
@@ -36,6 +38,7 @@ done
 require_root
 require_tool jq "Debian package jq"
 
+prod=minitwit-production stag=minitwit-staging
 work="$(mktemp -d /tmp/minitwit-e2e-env.XXXXXX)"
 images="${images:-$work/images}"
 mkdir -p "$images"
@@ -47,6 +50,13 @@ cleanup() {
   trap - EXIT
   if ((rc != 0)) && command -v kubectl >/dev/null; then
     kubectl get minitwit -A -o yaml 2>/dev/null | grep -A40 '^  status:' | tail -n 80 >&2 || true
+    local ns
+    for ns in "$prod" "$stag" managed-db; do
+      echo "--- logs in $ns" >&2
+      kubectl -n "$ns" logs -l 'app.kubernetes.io/component in (app),app.kubernetes.io/instance=minitwit' --tail 15 >&2 2>/dev/null || true
+      kubectl -n "$ns" logs deploy/postgres --tail 15 >&2 2>/dev/null || true
+      kubectl -n "$ns" get events --sort-by=.lastTimestamp 2>/dev/null | tail -n 10 >&2 || true
+    done
   fi
   full_node_release "$rc" || rc=$?
   if ((rc == 0)); then rm -rf "$work"; else echo "work directory kept: $work" >&2; fi
@@ -54,7 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-prod=minitwit-production stag=minitwit-staging
 auth='Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh'
 elapsed() { echo $((($(now_ms) - $1) / 1000)); }
 phase() { kubectl -n "$1" get minitwit minitwit -o jsonpath='{.status.phase}'; }
@@ -173,6 +182,24 @@ jq -e '.spec.rules[0].host == "minitwit.example.com" and .spec.tls[0].secretName
 kubectl -n "$stag" get ingress minitwit -o json | jq -e '.spec.rules[0].host == "staging.minitwit.example.com" and (.spec.tls == null)' \
   >/dev/null || fail "environments: staging Ingress is not staging.minitwit.example.com without TLS"
 pass environments "production Ready ${prod_ready_s}s, staging ${stag_ready_s}s after apply; each answers only its own users; managed and in-cluster databases separate; Ingresses with host (TLS on production)"
+
+# --- httpRoute without the Gateway API -----------------------------------------------------
+# The cluster serves no Gateway API: staging switched to an HTTPRoute says so and keeps running;
+# back on its Ingress it is Ready again.
+degraded_reason() {
+  kubectl -n "$1" get minitwit minitwit -o jsonpath='{.status.conditions[?(@.type=="Degraded")].reason}'
+}
+t="$(now_ms)"
+kubectl -n "$stag" patch minitwit minitwit --type merge \
+  -p '{"spec":{"expose":{"ingress":null,"httpRoute":{"parentRefs":[{"name":"public"}],"hostnames":["staging.minitwit.example.com"]}}}}' >&2
+eventually 30 "staging is Degraded with reason GatewayAPIMissing" holds '[[ "$(degraded_reason $stag)" == GatewayAPIMissing ]]'
+missing_s="$(elapsed "$t")"
+kubectl -n "$stag" get ingress minitwit >/dev/null 2>&1 && fail "httproute: staging's Ingress outlived the switch to httpRoute"
+[[ "$(user_status "$stag_url" staging-only)" == 200 ]] || fail "httproute: staging stopped answering"
+kubectl -n "$stag" patch minitwit minitwit --type merge \
+  -p '{"spec":{"expose":{"httpRoute":null,"ingress":{"host":"staging.minitwit.example.com"}}}}' >&2
+eventually 60 "staging is Ready on its Ingress again" holds '[[ "$(phase $stag)" == Ready ]] && kubectl -n $stag get ingress minitwit'
+pass httproute "without the Gateway API: Degraded/GatewayAPIMissing ${missing_s}s after the switch, app still answering; Ready again on the Ingress"
 
 # --- pod settings ---------------------------------------------------------------------------
 pods_json="$(kubectl -n "$prod" get pods -l app.kubernetes.io/component=app,app.kubernetes.io/instance=minitwit -o json)"
