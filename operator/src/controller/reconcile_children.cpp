@@ -114,8 +114,15 @@ std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
     unwanted.emplace_back(api::kNetworkPolicyType, DatabaseName(minitwit));
   }
   if (!BuildIngress(minitwit)) unwanted.emplace_back(api::kIngressType, IngressName(minitwit));
-  // Not cached (not watched): a GET, answered 404 where the Gateway API is not served.
-  if (!BuildHttpRoute(minitwit)) unwanted.emplace_back(api::kHttpRouteType, IngressName(minitwit));
+  // Not cached (not watched): a GET (404 where the Gateway API is not served), made once per
+  // generation of the MiniTwit and operator process; a failed check is repeated.
+  bool check_route = false;
+  if (!BuildHttpRoute(minitwit)) {
+    std::lock_guard lock(route_mutex_);
+    auto it = route_checked_generation_.find(ctx.key);
+    check_route = it == route_checked_generation_.end() || it->second != minitwit.generation;
+  }
+  if (check_route) unwanted.emplace_back(api::kHttpRouteType, IngressName(minitwit));
   for (const auto& [type, name] : unwanted) {
     Result<std::optional<Json>> live = Read(type, minitwit.ns, name);
     if (!live.ok()) return live.error();
@@ -123,6 +130,10 @@ std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
     kube::Status deleted = client_.Delete(type, minitwit.ns, name);
     if (!deleted.ok() && !deleted.error().IsNotFound()) return deleted.error();
     spdlog::info("{}: deleted {} {}", ctx.key, type.kind, name);
+  }
+  if (check_route) {
+    std::lock_guard lock(route_mutex_);
+    route_checked_generation_[ctx.key] = minitwit.generation;
   }
   return std::nullopt;
 }

@@ -143,6 +143,10 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (!read.ok()) return {ReconcileResult::Kind::kError, {}, "reading MiniTwit: " + ErrorText(read.error())};
   if (!read.value()) {  // deleted: owner references clean up
     ForgetMetrics(ns, name);
+    {
+      std::lock_guard lock(route_mutex_);
+      route_checked_generation_.erase(ctx.key);
+    }
     return {ReconcileResult::Kind::kDone, {}, {}};
   }
   ctx.object = *read.value();

@@ -133,6 +133,10 @@ class MiniTwitReconciler : public Reconciler {
   std::atomic<uint64_t> event_counter_{0};
   std::mutex written_mutex_;
   std::map<std::string, std::string> written_versions_;  // key -> resourceVersion to read at least
+  // HTTPRoutes are not cached: the generation of each MiniTwit (by key) last found without a
+  // leftover HTTPRoute of its own, so that the GET is paid once per generation, not per reconcile.
+  std::mutex route_mutex_;
+  std::map<std::string, int64_t> route_checked_generation_;
 };
 
 }  // namespace minitwit::controller

@@ -70,6 +70,21 @@ TEST_F(ReconcilerTest, HttpRouteWithoutGatewayApiIsDegradedAndTheRestRuns) {
   EXPECT_TRUE(client_.Object(api::kIngressType, "mt", "prod"));
 }
 
+TEST_F(ReconcilerTest, LeftoverHttpRouteIsLookedForOncePerGeneration) {
+  PutDatabaseSecret();
+  PutMiniTwit(kExternal);
+  Converge();
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_EQ(client_.CallsOf("get", "httproutes").size(), 1u);
+  // A failed look is repeated; a new generation looks again.
+  EditSpec([](Json& spec) { spec["logLevel"] = "debug"; });
+  client_.FailNext("get", "httproutes", kube::ApiError{500, "InternalError", "etcd is away"});
+  EXPECT_EQ(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  ASSERT_NE(reconciler_.Reconcile("mt", "prod").kind, ReconcileResult::Kind::kError);
+  EXPECT_EQ(client_.CallsOf("get", "httproutes").size(), 3u);
+}
+
 TEST_F(ReconcilerTest, RotatedSecretValuesChangeThePodTemplate) {
   PutDatabaseSecret();
   client_.Put(api::kSecretType, {{"apiVersion", "v1"},
