@@ -37,6 +37,7 @@ done
 [[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
 require_root
 require_tool jq "Debian package jq"
+require_tool openssl "Debian package openssl (the TLS Secret)"
 
 prod=minitwit-production stag=minitwit-staging
 work="$(mktemp -d /tmp/minitwit-e2e-env.XXXXXX)"
