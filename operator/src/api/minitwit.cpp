@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "api/quantity.hpp"
+#include "api/spec_reader.hpp"
 
 namespace minitwit::api {
 namespace {
@@ -254,6 +255,8 @@ MiniTwitSpec ReadSpec(const Json& spec_json) {
   spec.image_pull_policy = ReadString(spec_json, "imagePullPolicy", path, kDefaultImagePullPolicy);
   spec.termination_grace_period_seconds =
       ReadInt(spec_json, "terminationGracePeriodSeconds", path, kDefaultTerminationGracePeriodSeconds);
+  if (const Json* expose = Field(spec_json, "expose")) spec.expose = ReadExpose(*expose, path + ".expose");
+  if (const Json* pod = Field(spec_json, "pod")) spec.pod = ReadPodSettings(*pod, path + ".pod");
   return spec;
 }
 
@@ -397,6 +400,8 @@ Parsed<MiniTwit> MiniTwitFromJson(const Json& object) {
     result.value = std::move(minitwit);
   } catch (const ParseError& error) {
     result.error = error.what();
+  } catch (const FieldError& error) {
+    result.error = error.what();
   } catch (const Json::exception& error) {
     result.error = error.what();
   }
@@ -453,6 +458,8 @@ Json SpecToJson(const MiniTwitSpec& spec) {
   if (spec.session_secret_ref) {
     json["sessionSecretRef"] = {{"name", spec.session_secret_ref->name}, {"key", spec.session_secret_ref->key}};
   }
+  if (spec.expose) json["expose"] = ExposeToJson(*spec.expose);
+  if (!spec.pod.empty()) json["pod"] = PodSettingsToJson(spec.pod);
   return json;
 }
 
@@ -578,7 +585,20 @@ std::vector<std::string> Validate(const MiniTwitSpec& spec) {
   if (spec.termination_grace_period_seconds < 5 || spec.termination_grace_period_seconds > 600) {
     errors.emplace_back("spec.terminationGracePeriodSeconds must be between 5 and 600");
   }
+  if (spec.expose) ValidateExpose(*spec.expose, "spec.expose", errors);
+  ValidatePodSettings(spec.pod, "spec.pod", errors);
   return errors;
+}
+
+std::vector<SecretKeyRef> ReferencedSecretKeys(const MiniTwitSpec& spec) {
+  std::vector<SecretKeyRef> refs;
+  if (const auto& external = spec.database.external) {
+    refs.push_back({external->secret_name, external->key});
+    if (!external->ca_key.empty()) refs.push_back({external->secret_name, external->ca_key});
+  }
+  if (spec.session_secret_ref) refs.push_back({spec.session_secret_ref->name, spec.session_secret_ref->key});
+  for (const auto& [name, key] : ExtraEnvSecretRefs(spec.pod)) refs.push_back({name, key});
+  return refs;
 }
 
 }  // namespace minitwit::api

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/expose.hpp"
 #include "api/int_or_string.hpp"
+#include "api/pod_settings.hpp"
 
 namespace minitwit::api {
 
@@ -140,6 +142,8 @@ struct MiniTwitSpec {
   std::string log_level = kDefaultLogLevel;
   std::string image_pull_policy = kDefaultImagePullPolicy;
   int32_t termination_grace_period_seconds = kDefaultTerminationGracePeriodSeconds;
+  std::optional<Expose> expose;  // absent: the app is reached only through its ClusterIP Service
+  PodSettings pod;
 };
 
 // The HorizontalPodAutoscaler's view, copied from its status.
@@ -196,6 +200,16 @@ Json StatusToJson(const MiniTwitStatus& status);
 // The CRD's OpenAPI bounds and CEL rules, checked again in C++ so that an object that got
 // past an older CRD cannot drive the reconciler into nonsense. Empty when valid.
 std::vector<std::string> Validate(const MiniTwitSpec& spec);
+
+// A Secret key the app's pods read, as (Secret name, key).
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+  bool operator==(const SecretKeyRef&) const = default;
+};
+// The user's Secrets `spec` names for the app pods (external database, database CA, session
+// secret, extraEnv secretKeyRefs), without the ones the operator generates.
+std::vector<SecretKeyRef> ReferencedSecretKeys(const MiniTwitSpec& spec);
 
 const char* ModeName(Mode mode);
 const char* FailureActionName(FailureAction action);

@@ -23,6 +23,9 @@ inline const kube::ResourceType kHorizontalPodAutoscalerType{"autoscaling", "v2"
                                                              "HorizontalPodAutoscaler"};
 inline const kube::ResourceType kNetworkPolicyType{"networking.k8s.io", "v1", "networkpolicies",
                                                    "NetworkPolicy"};
+inline const kube::ResourceType kIngressType{"networking.k8s.io", "v1", "ingresses", "Ingress"};
+// Gateway API: not watched, since its CRDs may be absent (an informer could never sync).
+inline const kube::ResourceType kHttpRouteType{"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute"};
 
 // One table for the kinds the operator uses: the controller starts an informer for each watched
 // kind, the reconciler reads those through their caches, the update filter reads
@@ -48,6 +51,8 @@ inline const std::vector<KindUse>& Kinds() {
       {kPodDisruptionBudgetType, true, false, false, {"get", "list", "watch", "create", "patch"}, {}},
       {kHorizontalPodAutoscalerType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
       {kNetworkPolicyType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kIngressType, true, false, false, {"get", "list", "watch", "create", "patch", "delete"}, {}},
+      {kHttpRouteType, false, false, false, {"get", "create", "patch", "delete"}, {}},
       {kEventType, false, false, false, {"create", "patch"}, {}},
   };
   return kinds;

@@ -47,6 +47,7 @@ inline constexpr char kReasonInvalidSpec[] = "InvalidSpec";
 inline constexpr char kReasonApplyFailed[] = "ApplyFailed";
 inline constexpr char kReasonDatabaseUnavailable[] = "DatabaseUnavailable";
 inline constexpr char kReasonNameConflict[] = "NameConflict";
+inline constexpr char kReasonGatewayApiMissing[] = "GatewayAPIMissing";
 
 // Event reasons (core/v1 Event .reason).
 inline constexpr char kEventCreated[] = "Created";
@@ -61,6 +62,7 @@ inline constexpr char kEventSecretNotFound[] = "SecretNotFound";
 inline constexpr char kEventSecretKeyMissing[] = "SecretKeyMissing";
 inline constexpr char kEventInvalidSpec[] = "InvalidSpec";
 inline constexpr char kEventApplyFailed[] = "ApplyFailed";
+inline constexpr char kEventGatewayApiMissing[] = "GatewayAPIMissing";
 
 inline constexpr char kStatusTrue[] = "True";
 inline constexpr char kStatusFalse[] = "False";

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/minitwit.hpp"
 #include "api/resource_types.hpp"
 #include "controller/desired_state.hpp"
 
@@ -166,6 +167,65 @@ Controller::Controller(kube::KubeClient& client, observability::OperatorMetrics&
   for (const api::KindUse& kind : api::Kinds()) {
     if (kind.watched) add_type(kind.type, kind.owner);
   }
+  // The Secrets a MiniTwit names (external database, session secret, extraEnv) are the user's and
+  // carry none of our labels. A second Secret watch, unfiltered but holding metadata only (the
+  // RBAC is the Secret kind's list/watch above), requeues the MiniTwits that read a Secret when
+  // it is created, changed or deleted: a rotated value rolls their pods (secrets hash).
+  auto secrets = std::make_unique<TypeInformers>();
+  secrets->type = api::kSecretType;
+  secrets->referenced_secrets = true;
+  for (const auto& ns : namespaces) {
+    InformerOptions informer_options;
+    informer_options.type = api::kSecretType;
+    informer_options.ns = ns;
+    informer_options.metadata_only = true;
+    informer_options.watch_timeout_seconds = options_.watch_timeout_seconds;
+    auto informer = std::make_unique<Informer>(client, metrics_, informer_options);
+    informer->AddHandlers(InformerHandlers{
+        [this](const kube::Json& secret) { EnqueueReaders(secret); },
+        [this](const kube::Json& old_secret, const kube::Json& secret) {
+          if (MetadataString(old_secret, "resourceVersion") != MetadataString(secret, "resourceVersion")) {
+            EnqueueReaders(secret);
+          }
+        },
+        [this](const kube::Json& secret) { EnqueueReaders(secret); }});
+    secrets->cache.Add(informer.get());
+    secrets->informers.push_back(std::move(informer));
+  }
+  types_.push_back(std::move(secrets));
+}
+
+void Controller::EnqueueReaders(const kube::Json& secret) {
+  // Our own Secrets are children: their informer already queues the owner.
+  const auto metadata = secret.find("metadata");
+  if (metadata != secret.end() && metadata->is_object()) {
+    if (auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object() &&
+                                                labels->value(kLabelManagedBy, "") == kManagedBy) {
+      return;
+    }
+  }
+  const kube::ObjectCache* minitwits = CacheOf(api::kMiniTwitType);
+  if (!minitwits) return;
+  for (const std::string& key : MiniTwitsReadingSecret(minitwits->List(MetadataString(secret, "namespace")),
+                                                       MetadataString(secret, "name"))) {
+    queue_.Add(key);
+  }
+}
+
+std::vector<std::string> MiniTwitsReadingSecret(const std::vector<kube::Json>& minitwits,
+                                                const std::string& secret_name) {
+  std::vector<std::string> keys;
+  for (const kube::Json& object : minitwits) {
+    api::Parsed<api::MiniTwit> parsed = api::MiniTwitFromJson(object);
+    if (!parsed.ok()) continue;
+    for (const api::SecretKeyRef& ref : api::ReferencedSecretKeys(parsed.value->spec)) {
+      if (ref.name == secret_name) {
+        keys.push_back(ObjectKey(object));
+        break;
+      }
+    }
+  }
+  return keys;
 }
 
 Controller::~Controller() {
@@ -212,6 +272,7 @@ bool Controller::WaitForSync(std::stop_token stop) const {
 
 const kube::ObjectCache* Controller::CacheOf(const kube::ResourceType& type) const {
   for (const auto& entry : types_) {
+    if (entry->referenced_secrets) continue;
     if (entry->type.group == type.group && entry->type.plural == type.plural) return &entry->cache;
   }
   return nullptr;

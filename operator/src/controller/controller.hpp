@@ -78,11 +78,14 @@ class Controller {
  private:
   struct TypeInformers {
     kube::ResourceType type;
+    bool referenced_secrets = false;  // the metadata-only watch of every Secret, not a cache of children
     std::vector<std::unique_ptr<Informer>> informers;
     MultiNamespaceCache cache;
   };
 
   void Enqueue(const kube::Json& object, bool is_minitwit);
+  // Queues the MiniTwits whose pods read `secret` (see MiniTwitsReadingSecret).
+  void EnqueueReaders(const kube::Json& secret);
   void Process(Reconciler& reconciler, const std::string& key);
   const kube::ObjectCache* CacheOf(const kube::ResourceType& type) const;
 
@@ -98,5 +101,9 @@ class Controller {
 // The MiniTwit a child belongs to, as "namespace/name": its controller owner reference of kind
 // MiniTwit, else the app.kubernetes.io/instance label when managed-by is the operator.
 std::optional<std::string> OwnerKey(const kube::Json& child);
+
+// The "namespace/name" keys of those `minitwits` (one namespace's, as cached) whose spec names
+// the Secret `secret_name` for their pods (api::ReferencedSecretKeys).
+std::vector<std::string> MiniTwitsReadingSecret(const std::vector<kube::Json>& minitwits, const std::string& secret_name);
 
 }  // namespace minitwit::controller

@@ -78,6 +78,11 @@ std::string ServiceName(const api::MiniTwit& minitwit) { return minitwit.name; }
 std::string SessionSecretName(const api::MiniTwit& minitwit) { return minitwit.name + "-session"; }
 std::string DatabaseName(const api::MiniTwit& minitwit) { return minitwit.name + "-db"; }
 std::string DatabaseClaimName(const api::MiniTwit& minitwit) { return minitwit.name + "-db-data"; }
+std::string IngressName(const api::MiniTwit& minitwit) { return minitwit.name; }
+
+Json ChildMetadata(const api::MiniTwit& minitwit, const std::string& name, const char* component, bool owned) {
+  return Metadata(minitwit, name, component, owned);
+}
 
 std::map<std::string, std::string> AppSelectorLabels(const api::MiniTwit& minitwit) {
   return {{kLabelName, kAppName}, {kLabelInstance, minitwit.name}, {kLabelComponent, kComponentApp}};
@@ -188,6 +193,9 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
           {"containers", Json::array({container})},
           {"volumes", volumes}}}}},
   };
+  Json& app_template = deployment_spec["template"];
+  if (!inputs.secrets_hash.empty()) app_template["metadata"]["annotations"][kAnnotationSecretsHash] = inputs.secrets_hash;
+  ApplyPodSettings(minitwit, PodRole::kApp, app_template);
   // With autoscaling the HPA owns spec.replicas: leaving it out of the apply configuration
   // means this field manager never fights the HPA over it.
   if (hot_standby) {
@@ -197,7 +205,8 @@ Json BuildDeployment(const api::MiniTwit& minitwit, const DesiredInputs& inputs)
     pod_template["spec"]["readinessGates"] = Json::array({{{"conditionType", kConditionHandover}}});
     // The handover relies on one extra pod and none missing, whatever spec.rollout says.
     deployment_spec["strategy"]["rollingUpdate"] = {{"maxSurge", 1}, {"maxUnavailable", 0}};
-    pod_template["metadata"]["annotations"] = {{kAnnotationTemplateHash, Hex(Fnv1a(pod_template.dump()))}};
+    const std::string template_hash = Hex(Fnv1a(pod_template.dump()));
+    pod_template["metadata"]["annotations"][kAnnotationTemplateHash] = template_hash;
   } else if (!spec.autoscaling) {
     deployment_spec["replicas"] = spec.replicas;
   }
@@ -351,7 +360,7 @@ Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs
   };
   Json resources = api::ResourcesToJson(db.resources);
   if (!resources.empty()) container["resources"] = resources;
-  return {{"apiVersion", "apps/v1"},
+  Json statefulset = {{"apiVersion", "apps/v1"},
           {"kind", "StatefulSet"},
           {"metadata", Metadata(minitwit, DatabaseName(minitwit), kComponentDatabase)},
           {"spec",
@@ -370,6 +379,8 @@ Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs
                  Json::array({{{"name", "data"}, {"persistentVolumeClaim", {{"claimName", DatabaseClaimName(minitwit)}}}},
                               {{"name", "run"}, {"emptyDir", Json::object()}},
                               {{"name", "tmp"}, {"emptyDir", Json::object()}}})}}}}}}}};
+  ApplyPodSettings(minitwit, PodRole::kDatabase, statefulset["spec"]["template"]);
+  return statefulset;
 }
 
 Json BuildDatabaseService(const api::MiniTwit& minitwit) {
@@ -412,6 +423,9 @@ std::vector<DesiredObject> BuildDesiredState(const api::MiniTwit& minitwit, cons
   objects.push_back({api::kDeploymentType, BuildDeployment(minitwit, inputs)});
   objects.push_back({api::kServiceType, BuildService(minitwit)});
   objects.push_back({api::kPodDisruptionBudgetType, BuildPodDisruptionBudget(minitwit)});
+  if (std::optional<Json> ingress = BuildIngress(minitwit)) objects.push_back({api::kIngressType, *ingress});
+  // Last: it is the one child whose kind may not be served (no Gateway API CRDs).
+  if (std::optional<Json> route = BuildHttpRoute(minitwit)) objects.push_back({api::kHttpRouteType, *route});
   if (std::optional<Json> hpa = BuildHorizontalPodAutoscaler(minitwit)) {
     objects.push_back({api::kHorizontalPodAutoscalerType, *hpa});
   }

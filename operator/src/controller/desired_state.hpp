@@ -36,6 +36,9 @@ inline constexpr char kAnnotationSpecHash[] = "minitwit.dev/spec-hash";
 inline constexpr char kAnnotationTemplateHash[] = "minitwit.dev/template-hash";
 // HotStandby: a readiness gate the operator opens (see reconcile_hotstandby.cpp).
 inline constexpr char kConditionHandover[] = "minitwit.dev/handover";
+// On the app's pod template: a hash of the values of the Secret keys its pods read (database
+// URL, session secret, extraEnv secretKeyRefs), so that a rotated Secret rolls the pods.
+inline constexpr char kAnnotationSecretsHash[] = "minitwit.dev/secrets-hash";
 // ReplicaSets remove pods with a lower cost first; the active pod goes last.
 inline constexpr char kAnnotationPodDeletionCost[] = "controller.kubernetes.io/pod-deletion-cost";
 
@@ -66,6 +69,7 @@ std::string ServiceName(const api::MiniTwit& minitwit);
 std::string SessionSecretName(const api::MiniTwit& minitwit);
 std::string DatabaseName(const api::MiniTwit& minitwit);  // StatefulSet, Service, Secret, NetworkPolicy
 std::string DatabaseClaimName(const api::MiniTwit& minitwit);
+std::string IngressName(const api::MiniTwit& minitwit);
 
 // Pod labels of the app (the Deployment's selector) and of the database.
 std::map<std::string, std::string> AppSelectorLabels(const api::MiniTwit& minitwit);
@@ -88,6 +92,8 @@ struct DesiredInputs {
   // Generated values, kept across reconciles by reading them back from the live Secrets.
   std::string session_secret_value;  // only without spec.sessionSecretRef
   std::string database_password;     // only with database.inCluster
+  // SecretsHash over the values the pods read from Secrets; "" leaves the annotation out.
+  std::string secrets_hash;
 };
 
 struct DesiredObject {
@@ -117,6 +123,22 @@ Json BuildDatabaseClaim(const api::MiniTwit& minitwit);
 Json BuildDatabaseStatefulSet(const api::MiniTwit& minitwit, const DesiredInputs& inputs);
 Json BuildDatabaseService(const api::MiniTwit& minitwit);
 Json BuildDatabaseNetworkPolicy(const api::MiniTwit& minitwit);
+// spec.expose.ingress as a networking.k8s.io/v1 Ingress to the app Service; nullopt without it.
+std::optional<Json> BuildIngress(const api::MiniTwit& minitwit);
+// spec.expose.httpRoute as a gateway.networking.k8s.io/v1 HTTPRoute (named like the Ingress).
+std::optional<Json> BuildHttpRoute(const api::MiniTwit& minitwit);
+
+// metadata of a namespaced child: name, namespace, labels; `owned` adds the owner reference.
+Json ChildMetadata(const api::MiniTwit& minitwit, const std::string& name, const char* component, bool owned = true);
+
+// Which pod spec.pod is applied to: the app gets every setting, the in-cluster database only
+// the placement (nodeSelector, tolerations, affinity) and imagePullSecrets.
+enum class PodRole { kApp, kDatabase };
+// Merges spec.pod into a pod template ({metadata, spec}) built by the operator. A topology
+// spread constraint without a labelSelector gets the app's selector labels.
+void ApplyPodSettings(const api::MiniTwit& minitwit, PodRole role, Json& pod_template);
+// A stable hex digest of (Secret, key, value) triples; values never leave this function.
+std::string SecretsHash(const std::vector<std::pair<api::SecretKeyRef, std::string>>& values);
 
 // Adds the kAnnotationSpecHash annotation computed over the rest of `object`.
 void StampSpecHash(Json& object);

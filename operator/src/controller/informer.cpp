@@ -27,7 +27,13 @@ bool HasLabels(const kube::Json& object, const std::map<std::string, std::string
 // Drops what no reader of the cache uses but can be most of an object's size: the field
 // ownership record (server-side apply keeps ownership on the server) and kubectl's copy of
 // the last applied object.
-void StripForCache(kube::Json& object) {
+void StripForCache(kube::Json& object, bool metadata_only) {
+  if (metadata_only && object.is_object()) {
+    for (auto it = object.begin(); it != object.end();) {
+      const std::string& key = it.key();
+      it = key == "apiVersion" || key == "kind" || key == "metadata" ? std::next(it) : object.erase(it);
+    }
+  }
   auto metadata = object.find("metadata");
   if (metadata == object.end() || !metadata->is_object()) return;
   metadata->erase("managedFields");
@@ -81,7 +87,7 @@ kube::Result<std::pair<std::vector<kube::Json>, std::string>> Informer::ListAll(
         // Items of a list carry no kind; put it back so handlers see whole objects.
         if (!item.contains("kind")) item["kind"] = options_.type.kind;
         if (!item.contains("apiVersion")) item["apiVersion"] = options_.type.ApiVersion();
-        StripForCache(item);
+        StripForCache(item, options_.metadata_only);
         items.push_back(std::move(item));
       }
     }
@@ -136,7 +142,7 @@ void Informer::HandleEvent(const kube::WatchEvent& event) {
   kube::Json object = event.object;
   if (!object.contains("kind")) object["kind"] = options_.type.kind;
   if (!object.contains("apiVersion")) object["apiVersion"] = options_.type.ApiVersion();
-  StripForCache(object);
+  StripForCache(object, options_.metadata_only);
   std::string key = ObjectKey(object);
   std::optional<kube::Json> old_object;
   {

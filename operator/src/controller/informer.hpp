@@ -26,6 +26,9 @@ struct InformerOptions {
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{std::chrono::seconds(30)};
   std::chrono::seconds resync_period{0};  // 0: no periodic resync
+  // Cache and hand to handlers only apiVersion, kind and metadata (a watch of the user's
+  // Secrets needs to know that one changed, never what it holds).
+  bool metadata_only = false;
 };
 
 // Called outside the cache lock, on the informer's thread.

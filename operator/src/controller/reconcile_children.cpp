@@ -50,6 +50,13 @@ std::optional<ApiError> MiniTwitReconciler::ApplyChildren(Context& ctx) {
       if (std::optional<ApiError> error = HandOverReplicas(ctx, name)) return error;
     }
     Result<Json> applied = client_.Apply(desired.type, minitwit.ns, name, desired.object, options_.field_manager);
+    if (!applied.ok() && applied.error().IsNotFound() && desired.type.plural == api::kHttpRouteType.plural) {
+      // The cluster does not serve the Gateway API: everything else is applied, status says why
+      // the app is not exposed, and a later reconcile tries again (the CRDs may be installed).
+      ctx.expose_unavailable = "spec.expose.httpRoute needs the Gateway API, but this cluster does not serve "
+                               "HTTPRoute (gateway.networking.k8s.io/v1); install the Gateway API CRDs or use expose.ingress";
+      continue;
+    }
     if (!applied.ok()) {
       spdlog::warn("{}: applying {} {} failed: {}", ctx.key, desired.type.kind, name, ErrorText(applied.error()));
       return ApplyFailed(ctx, kReasonApplyFailed,
@@ -106,6 +113,16 @@ std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
     unwanted.emplace_back(api::kServiceType, DatabaseName(minitwit));
     unwanted.emplace_back(api::kNetworkPolicyType, DatabaseName(minitwit));
   }
+  if (!BuildIngress(minitwit)) unwanted.emplace_back(api::kIngressType, IngressName(minitwit));
+  // Not cached (not watched): a GET (404 where the Gateway API is not served), made once per
+  // generation of the MiniTwit and operator process; a failed check is repeated.
+  bool check_route = false;
+  if (!BuildHttpRoute(minitwit)) {
+    std::lock_guard lock(route_mutex_);
+    auto it = route_checked_generation_.find(ctx.key);
+    check_route = it == route_checked_generation_.end() || it->second != minitwit.generation;
+  }
+  if (check_route) unwanted.emplace_back(api::kHttpRouteType, IngressName(minitwit));
   for (const auto& [type, name] : unwanted) {
     Result<std::optional<Json>> live = Read(type, minitwit.ns, name);
     if (!live.ok()) return live.error();
@@ -113,6 +130,10 @@ std::optional<ApiError> MiniTwitReconciler::PruneChildren(Context& ctx) {
     kube::Status deleted = client_.Delete(type, minitwit.ns, name);
     if (!deleted.ok() && !deleted.error().IsNotFound()) return deleted.error();
     spdlog::info("{}: deleted {} {}", ctx.key, type.kind, name);
+  }
+  if (check_route) {
+    std::lock_guard lock(route_mutex_);
+    route_checked_generation_[ctx.key] = minitwit.generation;
   }
   return std::nullopt;
 }

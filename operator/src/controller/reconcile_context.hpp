@@ -146,6 +146,8 @@ struct MiniTwitReconciler::Context {
   bool database_blocked = false;  // the app cannot start: its DATABASE_URL Secret is missing
   bool database_lost = false;     // the in-cluster database was ready and is not any more
 
+  // spec.expose.httpRoute could not be applied: the cluster serves no Gateway API (the message).
+  std::string expose_unavailable;
   // An apply this reconcile could not make (ApplyFailed or NameConflict), for the conditions.
   std::string apply_failure_reason;
   std::string apply_failure_message;

@@ -1,6 +1,8 @@
 // Resolves what the desired state depends on besides the spec: Secrets and the live Deployment.
 #include "controller/reconciler.hpp"
 
+#include <map>
+
 #include <spdlog/spdlog.h>
 
 #include "controller/events.hpp"
@@ -20,10 +22,19 @@ std::optional<ReconcileResult> MiniTwitReconciler::ResolveInputs(Context& ctx) {
     return ReconcileResult{ReconcileResult::Kind::kError, {}, "reading " + what + ": " + ErrorText(error)};
   };
 
+  // The user's Secrets the pods read, each read once (they carry none of our labels, so the
+  // informer may never hold them): for DATABASE_URL below and for the secrets hash at the end.
+  std::map<std::string, std::optional<Json>> user_secrets;
+  auto read_user_secret = [&](const std::string& name) -> Result<std::optional<Json>> {
+    if (auto it = user_secrets.find(name); it != user_secrets.end()) return it->second;
+    Result<std::optional<Json>> secret = ReadConfirmed(api::kSecretType, minitwit.ns, name);
+    if (secret.ok()) user_secrets[name] = secret.value();
+    return secret;
+  };
+
   // DATABASE_URL.
   if (const auto& external = minitwit.spec.database.external) {
-    // The user's Secret carries none of our labels, so the informer may never hold it.
-    Result<std::optional<Json>> secret = ReadConfirmed(api::kSecretType, minitwit.ns, external->secret_name);
+    Result<std::optional<Json>> secret = read_user_secret(external->secret_name);
     if (!secret.ok()) return read_error("Secret " + external->secret_name, secret.error());
     if (!secret.value()) {
       ctx.database_blocked = true;
@@ -87,6 +98,24 @@ std::optional<ReconcileResult> MiniTwitReconciler::ResolveInputs(Context& ctx) {
     }
     if (ctx.inputs.session_secret_value.empty()) ctx.inputs.session_secret_value = options_.generate_secret();
   }
+
+  // The pods restart when a value they read from a Secret changes (the hash is in their template).
+  std::vector<std::pair<api::SecretKeyRef, std::string>> secret_values;
+  for (const api::SecretKeyRef& ref : api::ReferencedSecretKeys(minitwit.spec)) {
+    Result<std::optional<Json>> secret = read_user_secret(ref.name);
+    if (!secret.ok()) return read_error("Secret " + ref.name, secret.error());
+    // The encoded value serves as well as the decoded one; a missing Secret or key hashes as "".
+    secret_values.emplace_back(ref, secret.value() ? StringAt(*secret.value(), {"data", ref.key.c_str()}) : "");
+  }
+  if (minitwit.spec.database.in_cluster) {
+    secret_values.emplace_back(api::SecretKeyRef{DatabaseName(minitwit), kDatabasePasswordKey},
+                               ctx.inputs.database_password);
+  }
+  if (!minitwit.spec.session_secret_ref) {
+    secret_values.emplace_back(api::SecretKeyRef{SessionSecretName(minitwit), kSessionSecretKey},
+                               ctx.inputs.session_secret_value);
+  }
+  ctx.inputs.secrets_hash = SecretsHash(secret_values);
 
   // Confirmed on a cache miss, so that a Deployment created a moment ago is not "created" twice.
   // A MiniTwit never reconciled before (no observedGeneration) has no Deployment worth the GET:

@@ -84,6 +84,8 @@ void MiniTwitReconciler::ComputeStatus(Context& ctx) {
   Condition degraded{kConditionDegraded, kStatusFalse, kReasonAsExpected, "no problem detected"};
   if (!ctx.apply_failure_reason.empty()) {
     degraded = {kConditionDegraded, kStatusTrue, ctx.apply_failure_reason, ctx.apply_failure_message};
+  } else if (!ctx.expose_unavailable.empty()) {
+    degraded = {kConditionDegraded, kStatusTrue, kReasonGatewayApiMissing, ctx.expose_unavailable};
   } else if (ctx.rollout_failed_unhandled) {
     degraded = {kConditionDegraded, kStatusTrue, ctx.degraded_reason, ctx.degraded_message};
   } else if (rolled_back) {

@@ -143,6 +143,10 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (!read.ok()) return {ReconcileResult::Kind::kError, {}, "reading MiniTwit: " + ErrorText(read.error())};
   if (!read.value()) {  // deleted: owner references clean up
     ForgetMetrics(ns, name);
+    {
+      std::lock_guard lock(route_mutex_);
+      route_checked_generation_.erase(ctx.key);
+    }
     return {ReconcileResult::Kind::kDone, {}, {}};
   }
   ctx.object = *read.value();
@@ -210,6 +214,12 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (!failure) failure = apply_failure;
   if (minitwit.spec.mode != api::Mode::kHotStandby) ctx.status.active_pod.clear();
 
+  if (!ctx.expose_unavailable.empty()) {
+    const Json* degraded = FindCondition(ctx.minitwit.status.conditions, kConditionDegraded);
+    if (!degraded || degraded->value("reason", "") != kReasonGatewayApiMissing) {
+      RecordEvent(ctx, kEventTypeWarning, kEventGatewayApiMissing, ctx.expose_unavailable);
+    }
+  }
   ComputeStatus(ctx);
   RecordMetrics(ctx);
   if (std::optional<ApiError> error = WriteStatus(ctx, ctx.status)) {
@@ -218,6 +228,9 @@ ReconcileResult MiniTwitReconciler::Reconcile(const std::string& ns, const std::
   if (failure) return {ReconcileResult::Kind::kError, {}, ErrorText(*failure)};
 
   if (ctx.database_blocked) return {ReconcileResult::Kind::kRequeueAfter, options_.secret_retry_interval, {}};
+  if (!ctx.expose_unavailable.empty()) {
+    return {ReconcileResult::Kind::kRequeueAfter, options_.gateway_retry_interval, {}};
+  }
   if (minitwit.spec.mode == api::Mode::kHotStandby) {
     return {ReconcileResult::Kind::kRequeueAfter, options_.failover_check_interval, {}};
   }

@@ -63,8 +63,10 @@ struct ReconcilerOptions {
   // events (new replicas, ProgressDeadlineExceeded) drive rollouts. At 5 s, 500 MiniTwits
   // waiting on a busy controller-manager cost 100 reconciles a second.
   std::chrono::milliseconds rollout_check_interval{std::chrono::seconds(30)};
-  // While the external database Secret is missing (nothing watches Secrets we do not own).
+  // While the external database Secret is missing: a safety net beside the watch of referenced Secrets.
   std::chrono::milliseconds secret_retry_interval{std::chrono::seconds(10)};
+  // While spec.expose.httpRoute waits for the Gateway API CRDs to be installed.
+  std::chrono::milliseconds gateway_retry_interval{std::chrono::seconds(60)};
   // Generates passwords and session secrets; defaults to 32 random bytes in hex.
   std::function<std::string()> generate_secret;
   // Where the per-MiniTwit metrics go (readiness, replicas, rollbacks); none when null.
@@ -131,6 +133,10 @@ class MiniTwitReconciler : public Reconciler {
   std::atomic<uint64_t> event_counter_{0};
   std::mutex written_mutex_;
   std::map<std::string, std::string> written_versions_;  // key -> resourceVersion to read at least
+  // HTTPRoutes are not cached: the generation of each MiniTwit (by key) last found without a
+  // leftover HTTPRoute of its own, so that the GET is paid once per generation, not per reconcile.
+  std::mutex route_mutex_;
+  std::map<std::string, int64_t> route_checked_generation_;
 };
 
 }  // namespace minitwit::controller

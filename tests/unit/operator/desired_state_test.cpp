@@ -2,6 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <map>
 
 #include "api/minitwit.hpp"
 #include "api/resource_types.hpp"
@@ -192,7 +193,7 @@ Json YamlToJson(const YAML::Node& node) {
     return array;
   }
   int64_t number = 0;
-  if (YAML::convert<int64_t>::decode(node, number)) return number;
+  if (node.Tag() != "!" && YAML::convert<int64_t>::decode(node, number)) return number;  // "4" stays a string
   bool flag = false;
   if (node.Tag() != "!" && YAML::convert<bool>::decode(node, flag)) return flag;
   return node.as<std::string>();
@@ -215,6 +216,32 @@ TEST(DesiredState, CourseExampleBecomesTheDocumentedHpaBehavior) {
       "policies": [{"type": "Percent", "value": 50, "periodSeconds": 60}]})"));
   EXPECT_EQ(spec["behavior"]["scaleDown"], Json::parse(R"({"stabilizationWindowSeconds": 300, "selectPolicy": "Max",
       "policies": [{"type": "Percent", "value": 50, "periodSeconds": 300}]})"));
+}
+
+// examples/environments/: valid as the operator reads them, and the environments they promise.
+TEST(DesiredState, EnvironmentExamplesAreValidAndApart) {
+  std::map<std::string, Json> minitwits;  // file stem -> MiniTwit object
+  for (const char* name : {"production", "staging"}) {
+    const std::filesystem::path file =
+        std::filesystem::path(MINITWIT_SOURCE_DIR) / "examples" / "environments" / (std::string(name) + ".yaml");
+    for (const YAML::Node& document : YAML::LoadAllFromFile(file.string())) {
+      if (document["kind"].as<std::string>() == "MiniTwit") minitwits[name] = YamlToJson(document);
+    }
+    ASSERT_TRUE(minitwits.contains(name)) << file;
+  }
+  api::Parsed<api::MiniTwit> production = api::MiniTwitFromJson(minitwits["production"]);
+  api::Parsed<api::MiniTwit> staging = api::MiniTwitFromJson(minitwits["staging"]);
+  ASSERT_TRUE(production.ok() && staging.ok()) << production.error << staging.error;
+  for (const api::MiniTwit* mt : {&*production.value, &*staging.value}) {
+    const std::vector<std::string> errors = api::Validate(mt->spec);
+    EXPECT_TRUE(errors.empty()) << mt->ns << ": " << errors.front();
+  }
+  const api::MiniTwitSpec& prod = production.value->spec;
+  EXPECT_TRUE(prod.autoscaling && prod.database.external);
+  ASSERT_TRUE(prod.expose && prod.expose->ingress);
+  EXPECT_FALSE(prod.expose->ingress->tls_secret_name.empty());
+  EXPECT_TRUE(staging.value->spec.database.in_cluster);
+  EXPECT_NE(production.value->ns, staging.value->ns);
 }
 
 TEST(DesiredState, ServiceSelectsActivePodOnlyInHotStandby) {

@@ -218,6 +218,34 @@ TEST_F(InformerTest, CachedObjectsCarryNoManagedFieldsNorLastAppliedCopy) {
   EXPECT_EQ(b["metadata"]["labels"]["app"], "x");
 }
 
+// The watch of the user's Secrets: their values are neither cached nor handed to handlers.
+TEST_F(InformerTest, MetadataOnlyKeepsNothingButMetadata) {
+  options_.metadata_only = true;
+  auto secret = [](const std::string& name, const std::string& version) {
+    Json object = Object(name, version);
+    object["data"] = {{"uri", "c2VjcmV0"}};
+    object["type"] = "Opaque";
+    return object;
+  };
+  client_.AddList(ListOf({secret("a", "1")}, "5"));
+  using T = kube::WatchEvent::Type;
+  client_.AddWatch({{{T::kModified, secret("a", "6")}}, kube::Ok()});
+  std::vector<Json> seen;
+  std::mutex seen_mutex;
+  informer_ = std::make_unique<Informer>(client_, metrics_, options_);
+  informer_->AddHandlers(InformerHandlers{
+      [&](const Json& o) { std::lock_guard lock(seen_mutex); seen.push_back(o); },
+      [&](const Json&, const Json& o) { std::lock_guard lock(seen_mutex); seen.push_back(o); }, nullptr});
+  runner_ = std::jthread([this](std::stop_token stop) { informer_->Run(stop); });
+  ASSERT_TRUE(Eventually([&] { std::lock_guard lock(seen_mutex); return seen.size() >= 2; }));
+  const Json a = *informer_->Get("ns", "a");
+  EXPECT_EQ(a["metadata"]["resourceVersion"], "6");
+  EXPECT_FALSE(a.contains("data"));
+  EXPECT_FALSE(a.contains("type"));
+  std::lock_guard lock(seen_mutex);
+  for (const Json& object : seen) EXPECT_FALSE(object.contains("data")) << object.dump();
+}
+
 TEST_F(InformerTest, GoneMeansRelistAndTheDifferenceIsDelivered) {
   client_.AddList(ListOf({Object("a", "1"), Object("b", "2")}, "5"));
   client_.AddWatch({{}, kube::ApiError{410, "Expired", "too old resource version"}});
