@@ -106,6 +106,48 @@ grep -q ':true$' <<<"$app_roles" && fail "install: the app connects as a superus
 pass() { say "PASS $1${2:+: $2}"; }
 pass install "operator leader $leader_pod; MiniTwit Ready in ${ready_s}s; simulator API answers through $url; app role ${app_roles%%:*}, not a superuser"
 
+# --- kind: three nodes, a CNI that enforces NetworkPolicy, storage, metrics ---------------
+# The operator's NetworkPolicy admits only the MiniTwit's app pods to its Postgres; kube-router
+# enforces it on kind (nothing enforces it on the local node). A pod in the same namespace
+# that is not an app pod of this MiniTwit must not reach the database, across nodes.
+if [[ "$e2e_cluster" == kind ]]; then
+  db_pod_ip="$(kubectl -n minitwit get pod dev-db-0 -o jsonpath='{.status.podIP}')"
+  db_node="$(kubectl -n minitwit get pod dev-db-0 -o jsonpath='{.spec.nodeName}')"
+  app_nodes="$(kubectl -n minitwit get pods -l app.kubernetes.io/instance=dev,app.kubernetes.io/component=app \
+    -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort -u | paste -sd, -)"
+  [[ "$(kubectl -n minitwit get pvc -o jsonpath='{.items[*].status.phase}')" == Bound ]] \
+    || fail "kind: the database's claim is not Bound"
+  # An outsider: the node's own tools image (socat), not labelled as an app pod, on a node
+  # other than the database's.
+  nettools="$(kubectl -n local-path-storage get configmap local-path-config -o jsonpath='{.data.helperPod\.yaml}' | sed -n 's/^ *image: *//p')"
+  [[ -n "$nettools" ]] || fail "kind: no tools image in local-path-config"
+  outsider_node="$(kubectl get nodes -o name | sed 's|node/||' | grep -vx "$db_node" | head -1)"
+  kubectl -n minitwit apply -f - >&2 <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: outsider, labels: {app.kubernetes.io/name: minitwit, app.kubernetes.io/instance: dev}}
+spec:
+  nodeSelector: {kubernetes.io/hostname: $outsider_node}
+  terminationGracePeriodSeconds: 0
+  securityContext: {runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true}
+  containers:
+  - {name: main, image: $nettools, imagePullPolicy: Never, command: [sleep, "3600"],
+     securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}
+YAML
+  kubectl -n minitwit wait --for=condition=Ready pod/outsider --timeout=60s >&2 || fail "kind: the outsider pod is not Ready"
+  # socat exits 0 once connected; a dropped SYN times out.
+  reaches_db() { kubectl -n minitwit exec outsider -- socat -T 2 /dev/null "TCP:$db_pod_ip:5432,connect-timeout=3"; }
+  consistently 6 "the outsider pod on $outsider_node cannot reach Postgres ($db_pod_ip on $db_node)" holds '! reaches_db'
+  # The same pod reaches an app pod (no policy there): the denial is the policy, not the network.
+  app_pod_ip="$(kubectl -n minitwit get pods -l app.kubernetes.io/instance=dev,app.kubernetes.io/component=app -o jsonpath='{.items[0].status.podIP}')"
+  kubectl -n minitwit exec outsider -- socat -T 2 /dev/null "TCP:$app_pod_ip:5000,connect-timeout=3" \
+    || fail "kind: the outsider pod cannot reach an app pod ($app_pod_ip) either: the network, not the policy"
+  kubectl -n minitwit delete pod outsider --wait=false >&2
+  eventually 90 "kubectl top pods answers for the MiniTwit (metrics-server)" \
+    holds '[[ -n "$(kubectl -n minitwit top pods --no-headers 2>/dev/null)" ]]'
+  pass kind "$(kubectl get nodes --no-headers | wc -l) nodes; app pods on $app_nodes, Postgres on $db_node (claim Bound); the operator's NetworkPolicy keeps a non-app pod on $outsider_node from Postgres while it reaches an app pod; kubectl top pods answers"
+fi
+
 # The chart's own check: `helm test` runs its hook pod against the operator's metrics Service.
 t="$(now_ms)"
 helm test minitwit-operator --namespace minitwit-system --timeout 3m --logs >"$work/helm-test.log" 2>&1 \

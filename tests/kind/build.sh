@@ -93,7 +93,7 @@ rootfs_job=$!
 
 # 2. A small Debian image with the packet-filter tools: kube-proxy, kube-router and
 #    local-path-provisioner's helper pods (which need a shell) share it; socat serves the
-#    kind.cluster test's TCP checks.
+#    kind end-to-end test's TCP checks.
 log "nettools image (kube-proxy, kube-router, storage helper): mmdebstrap"
 nettools="minitwit.local/kind-nettools:$hash"
 mmdebstrap --quiet --variant=minbase --include=iptables,ipset,iproute2,conntrack,kmod,socat \

@@ -138,6 +138,11 @@ full_node_up() {
   "$cluster" load-image "$@" >&2 || fail "load-image failed"
 }
 
+# node_load_images TARBALL...: docker-archives into the running cluster's nodes.
+node_load_images() {
+  if [[ "$e2e_cluster" == kind ]]; then "$kind_cluster" load "$@" >&2; else "$cluster" load-image "$@" >&2; fi
+}
+
 # operator_lease_holder: the pod name that holds the operator's Lease ("" when none).
 operator_lease_holder() {
   local holder

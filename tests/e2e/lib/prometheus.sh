@@ -20,7 +20,7 @@ prometheus_up() {
   say "prometheus: image minitwit.local/prometheus:$tag (the first build compiles Prometheus, minutes)"
   "$repo_root/tests/images/prometheus.sh" --tag "minitwit.local/prometheus:$tag" --out "$tar" >&2 \
     || fail "prometheus: the image build failed"
-  "$cluster" load-image "$tar" >&2 || fail "prometheus: load-image failed"
+  node_load_images "$tar" || fail "prometheus: loading its image into the node failed"
   "$repo_root/monitoring/prometheus/install.sh" --image "minitwit.local/prometheus:$tag" "${rules_args[@]}" >&2 \
     || fail "prometheus: install.sh failed"
   kubectl -n monitoring rollout status deployment/prometheus --timeout 180s >&2 \
