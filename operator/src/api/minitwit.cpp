@@ -305,18 +305,6 @@ bool HasWhitespace(const std::string& text) {
   return false;
 }
 
-// RFC 1123 DNS label / subdomain as Secret names require.
-bool IsDnsSubdomain(const std::string& name) {
-  if (name.empty() || name.size() > 253) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && c != '-' && c != '.') return false;
-    if ((i == 0 || i + 1 == name.size()) && !alnum) return false;
-  }
-  return true;
-}
-
 bool IsSecretKey(const std::string& key) {
   if (key.empty() || key.size() > 253) return false;
   for (char c : key) {
@@ -551,7 +539,7 @@ std::vector<std::string> Validate(const MiniTwitSpec& spec) {
   }
   if (db.pool_size < 1 || db.pool_size > 64) errors.emplace_back("spec.database.poolSize must be between 1 and 64");
   if (db.external) {
-    if (!IsDnsSubdomain(db.external->secret_name)) {
+    if (!IsDnsSubdomainName(db.external->secret_name)) {
       errors.emplace_back("spec.database.external.secretName must be a valid Secret name");
     }
     if (!IsSecretKey(db.external->key)) errors.emplace_back("spec.database.external.key must be a valid Secret key");
@@ -568,7 +556,7 @@ std::vector<std::string> Validate(const MiniTwitSpec& spec) {
   }
   ValidateResources(spec.resources, "spec.resources", errors);
   if (spec.session_secret_ref) {
-    if (!IsDnsSubdomain(spec.session_secret_ref->name)) {
+    if (!IsDnsSubdomainName(spec.session_secret_ref->name)) {
       errors.emplace_back("spec.sessionSecretRef.name must be a valid Secret name");
     }
     if (!IsSecretKey(spec.session_secret_ref->key)) errors.emplace_back("spec.sessionSecretRef.key must be a valid Secret key");
