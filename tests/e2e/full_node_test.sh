@@ -121,7 +121,8 @@ if [[ "$e2e_cluster" == kind ]]; then
   # other than the database's.
   nettools="$(kubectl -n local-path-storage get configmap local-path-config -o jsonpath='{.data.helperPod\.yaml}' | sed -n 's/^ *image: *//p')"
   [[ -n "$nettools" ]] || fail "kind: no tools image in local-path-config"
-  outsider_node="$(kubectl get nodes -o name | sed 's|node/||' | grep -vx "$db_node" | head -1)"
+  outsider_node="$(kubectl get nodes -l '!node-role.kubernetes.io/control-plane' -o name | sed 's|node/||' | grep -vx "$db_node" | head -1)"
+  [[ -n "$outsider_node" ]] || fail "kind: no worker other than the database's ($db_node)"
   kubectl -n minitwit apply -f - >&2 <<YAML
 apiVersion: v1
 kind: Pod
