@@ -268,7 +268,11 @@ expect_value() {  # EXPR WANT
   [[ "$got" == "$2" ]] || fail "monitoring: $1 is '$got', want $2"
 }
 expect_value 'sum(leader_election_master_status{name="minitwit-operator-leader"})' 1
-expect_value 'max(minitwit_operator_resource_ready{namespace="minitwit",name="dev"})' 1
+# The Ready gauge mirrors the resource's Ready condition (False after the rollback above: the
+# spec still names the broken image), as a scrape after the last change sees it.
+ready_want="$(kubectl -n minitwit get minitwit dev -o json | jq -r '[.status.conditions[]? | select(.type == "Ready")][0].status | if . == "True" then "1" else "0" end')"
+eventually 30 "minitwit_operator_resource_ready is $ready_want like the Ready condition" \
+  holds '[[ "$(prom_value "max(minitwit_operator_resource_ready{namespace=\"minitwit\",name=\"dev\"})")" == "$ready_want" ]]'
 expect_value 'max(minitwit_operator_database_ready{namespace="minitwit",name="dev"})' 1
 expect_value 'max(minitwit_operator_rollbacks_total{namespace="minitwit",name="dev"}) >= bool 1' 1
 expect_value 'max(minitwit_operator_replicas{namespace="minitwit",name="dev",type="ready"})' 2
