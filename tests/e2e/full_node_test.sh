@@ -181,7 +181,7 @@ course_replay() {  # NAME URL LIMIT
   "$sim_bin" --url "$2" --scenario "$scenario" ${3:+--limit "$3"} --timeout-ms 300 --max-errors 0 --json \
     >"$out" 2>"$work/course-$1.err" || rc=$?
   jq -c '{requests: ([.phases[].requests] | add), errors_total, errors}' "$out" >&2 || cat "$work/course-$1.err" >&2
-  ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c .errors "$out" 2>/dev/null)"
+  ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c '[.phases[].errors]' "$out" 2>/dev/null)"
 }
 t="$(now_ms)"
 course_replay nodeport "$node_url" ""
