@@ -68,6 +68,7 @@ kube::Result<std::pair<std::vector<kube::Json>, std::string>> Informer::ListAll(
   kube::ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   list_options.limit = options_.page_size;
+  list_options.metadata_only = options_.metadata_only;
   std::vector<kube::Json> items;
   while (true) {
     auto page = client_.List(options_.type, options_.ns, list_options);
@@ -201,6 +202,7 @@ void Informer::Run(std::stop_token stop) {
     }
     kube::ListOptions watch_options;
     watch_options.label_selector = options_.label_selector;
+    watch_options.metadata_only = options_.metadata_only;
     watch_options.resource_version = LastResourceVersion();
     watch_options.timeout_seconds = options_.watch_timeout_seconds;
     watch_options.allow_bookmarks = true;

@@ -66,6 +66,9 @@ struct ListOptions {
   int limit = 0;                 // 0: no paging
   int timeout_seconds = 0;       // watch: server-side timeout; 0: server default
   bool allow_bookmarks = true;   // watch only
+  // List and watch PartialObjectMetadata (meta.k8s.io/v1): the server sends each object's
+  // apiVersion, kind and metadata only, so no spec, data or status crosses the wire.
+  bool metadata_only = false;
 };
 
 struct WatchEvent {

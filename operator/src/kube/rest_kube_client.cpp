@@ -154,6 +154,10 @@ std::string ResourcePath(const ResourceType& type, const std::string& ns, const 
   return path;
 }
 
+// Accept headers of a metadata-only list and watch (kube-apiserver serves them since 1.15).
+constexpr const char* kMetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+constexpr const char* kMetadataAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+
 std::string ListQuery(const ListOptions& options, bool watch) {
   std::vector<std::pair<std::string, std::string>> params;
   if (watch) params.emplace_back("watch", "1");
@@ -241,10 +245,11 @@ struct RestKubeClient::Impl {
     return config;
   }
 
-  http::http_request MakeRequest(const http::method& method, const std::string& path_and_query) {
+  http::http_request MakeRequest(const http::method& method, const std::string& path_and_query,
+                                 const std::string& accept = "application/json") {
     http::http_request request(method);
     request.set_request_uri(web::uri(path_and_query));
-    request.headers().add("Accept", "application/json");
+    request.headers().add("Accept", accept);
     request.headers().add("User-Agent", "minitwit-operator/0.1");
     if (std::string bearer = token.Token(); !bearer.empty()) {
       request.headers().add("Authorization", "Bearer " + bearer);
@@ -264,10 +269,11 @@ struct RestKubeClient::Impl {
 
   Result<Json> Send(const std::string& verb, const http::method& method, const std::string& path_and_query,
                     const std::optional<std::string>& body = std::nullopt,
-                    const std::string& content_type = "application/json") {
+                    const std::string& content_type = "application/json",
+                    const std::string& accept = "application/json") {
     metrics.api_requests.Add({client_name, verb});
     try {
-      auto request = MakeRequest(method, path_and_query);
+      auto request = MakeRequest(method, path_and_query, accept);
       if (body) request.set_body(*body, content_type);
       http::http_response response = client->request(request).get();
       int status = response.status_code();
@@ -296,7 +302,8 @@ struct RestKubeClient::Impl {
     try {
       // A client per watch: its inactivity timeout must outlast the server-side timeout.
       client::http_client watch_client(connection.server, MakeConfig(std::chrono::seconds(watch_seconds + 30)));
-      auto request = MakeRequest(http::methods::GET, ResourcePath(type, ns) + ListQuery(options, true));
+      auto request = MakeRequest(http::methods::GET, ResourcePath(type, ns) + ListQuery(options, true),
+                                 options.metadata_only ? kMetadataAccept : "application/json");
       http::http_response response = watch_client.request(request, cancel.get_token()).get();
       counted = true;
       Count(http::methods::GET, response.status_code());
@@ -375,7 +382,8 @@ Result<Json> RestKubeClient::Get(const ResourceType& type, const std::string& ns
 }
 
 Result<Json> RestKubeClient::List(const ResourceType& type, const std::string& ns, const ListOptions& options) {
-  return impl_->Send("list", http::methods::GET, ResourcePath(type, ns) + ListQuery(options, false));
+  return impl_->Send("list", http::methods::GET, ResourcePath(type, ns) + ListQuery(options, false), std::nullopt,
+                     "application/json", options.metadata_only ? kMetadataListAccept : "application/json");
 }
 
 Result<Json> RestKubeClient::Create(const ResourceType& type, const std::string& ns, const Json& object) {

@@ -202,6 +202,50 @@ TEST_F(RestKubeClientTest, WatchStreamsEventsAsTheyHappenAndStopsOnRequest) {
   EXPECT_EQ(metrics_.api_requests.Value({"controller", "watch"}), 1.0);
 }
 
+// A metadata-only list and watch (the operator's watch of the user's Secrets) carry names and
+// versions, never the values.
+TEST_F(RestKubeClientTest, MetadataOnlyListAndWatchCarryNoData) {
+  ASSERT_TRUE(client_->Create(kConfigMapType, ns_, ConfigMap("listed", {{"password", "hunter2"}})).ok());
+  ListOptions options;
+  options.metadata_only = true;
+  auto list = client_->List(kConfigMapType, ns_, options);
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  ASSERT_EQ(list.value()["items"].size(), 1u);
+  const Json& item = list.value()["items"][0];
+  EXPECT_EQ(item["metadata"].value("name", ""), "listed");
+  EXPECT_FALSE(item.contains("data")) << item.dump();
+  EXPECT_EQ(list.value().dump().find("hunter2"), std::string::npos);
+
+  options.resource_version = list.value()["metadata"]["resourceVersion"];
+  options.timeout_seconds = 30;
+  std::mutex mutex;
+  std::vector<Json> events;
+  std::stop_source stop;
+  std::jthread watcher([&] {
+    (void)client_->Watch(
+        kConfigMapType, ns_, options,
+        [&](const WatchEvent& event) {
+          std::lock_guard lock(mutex);
+          events.push_back(event.object);
+          return true;
+        },
+        stop.get_token());
+  });
+  ASSERT_TRUE(client_->Patch(kConfigMapType, ns_, "listed", Json{{"data", {{"password", "hunter3"}}}},
+                             PatchType::kMerge).ok());
+  EXPECT_TRUE(Eventually([&] {
+    std::lock_guard lock(mutex);
+    return !events.empty();
+  }));
+  stop.request_stop();
+  watcher.join();
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0]["metadata"].value("name", ""), "listed");
+  EXPECT_FALSE(events[0].contains("data")) << events[0].dump();
+  EXPECT_EQ(events[0].dump().find("hunter3"), std::string::npos);
+}
+
 TEST_F(RestKubeClientTest, WatchEndsWhenTheCallbackSaysSoOrTheServerTimesOut) {
   ASSERT_TRUE(client_->Create(kConfigMapType, ns_, ConfigMap("one", {})).ok());
   ListOptions from_start;
@@ -230,8 +274,17 @@ TEST_F(RestKubeClientTest, WatchFromAnExpiredResourceVersionIsGone) {
   ancient.resource_version = "1";
   ancient.timeout_seconds = 5;
   int events = 0;
-  auto status = client_->Watch(minitwits, ns_, ancient, [&](const WatchEvent&) { return ++events < 1000; },
-                               std::stop_token());
+  auto watch = [&] {
+    return client_->Watch(minitwits, ns_, ancient, [&](const WatchEvent&) { return ++events < 1000; },
+                          std::stop_token());
+  };
+  // Right after the CRD is established its watch cache may still be initializing, which the
+  // server answers with 429 TooManyRequests; a client retries that.
+  auto status = watch();
+  for (int i = 0; i < 50 && !status.ok() && status.error().reason == "TooManyRequests"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    status = watch();
+  }
   ASSERT_FALSE(status.ok()) << "resourceVersion 1 was served (" << events << " events)";
   EXPECT_TRUE(status.error().IsGone()) << status.error().status << " " << status.error().reason << " "
                                        << status.error().message;
