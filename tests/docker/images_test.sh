@@ -14,8 +14,8 @@ set -Eeuo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 source "$here/lib.sh"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-say() { printf '[docker-images %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+test_name=docker-images
+source "$repo_root/tests/e2e/lib/common.sh"
 minitwit_bin="" operator_bin=""
 while (($#)); do
   case "$1" in
@@ -24,9 +24,9 @@ while (($#)); do
     *) echo "usage: $0 --minitwit PATH --operator PATH" >&2; exit 2 ;;
   esac
 done
-[[ -x "$minitwit_bin" ]] || fail "missing: the app binary at '$minitwit_bin' (target minitwit)"
-[[ -x "$operator_bin" ]] || fail "missing: the operator binary at '$operator_bin' (target minitwit-operator)"
-[[ $(id -u) -eq 0 ]] || fail "needs root (the Docker engine and the test Postgres)"
+[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
+[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
+require_root
 docker_require_engine
 
 work="$(mktemp -d /tmp/minitwit-docker-images.XXXXXX)"
