@@ -28,6 +28,15 @@ for tool in docker mmdebstrap jq g++; do
 done
 docker info >/dev/null 2>&1 || die "no Docker engine answers (tests/kind/engine.sh start)"
 
+# One node image build at a time (hack/test.sh builds it in the background while tests run):
+# a second caller waits, then finds the image present.
+mkdir -p "$cache"
+exec {build_lock}>"$cache/.kind-node.lock"
+if ! flock -n "$build_lock"; then
+  log "another build of the node image is running; waiting for it"
+  flock "$build_lock"
+fi
+
 "$repo_root/tests/cluster/build.sh" kubernetes coredns metrics-server kind kubeadm kube-router local-path-provisioner crictl
 kube_bin="$cache/kubernetes-$KUBERNETES_VERSION-etcd$ETCD_VERSION/bin"
 kubeadm="$cache/kubeadm-$KUBERNETES_VERSION/bin/kubeadm"

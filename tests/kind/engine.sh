@@ -34,8 +34,14 @@ install_engine() {
 
 start() {
   if answers; then say "dockerd answers"; return 0; fi
+  # Two callers at once (hack/test.sh's background preparation and a test) start one dockerd.
+  mkdir -p "$state"
+  local lock
+  exec {lock}>"$state/start.lock"
+  flock "$lock"
+  if answers; then say "dockerd answers"; return 0; fi
   install_engine
-  mkdir -p "$state" "$(dirname "$wrapper")"
+  mkdir -p "$(dirname "$wrapper")"
   install -m 0755 "$here/runc-wrapper" "$wrapper"
   # kind's nodes each run systemd and a kubelet: raise the inotify limits (kind's known issues).
   local k v
@@ -46,7 +52,7 @@ start() {
   say "starting dockerd (log $log)"
   setsid dockerd --pidfile "$pidfile" \
     --add-runtime minitwit-runc="$wrapper" --default-runtime minitwit-runc \
-    >>"$log" 2>&1 </dev/null &
+    >>"$log" 2>&1 </dev/null {lock}>&- &
   local i
   for ((i = 0; i < 60; i++)); do
     answers && { say "dockerd answers ($(docker version --format '{{.Server.Version}}'))"; return 0; }
