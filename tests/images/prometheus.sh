@@ -9,13 +9,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 source "$repo_root/tests/cluster/versions.env"
-bin="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}/prometheus-$PROMETHEUS_VERSION/bin"
 version="${PROMETHEUS_VERSION#v0.}"; version="3.$((10#${version%%.*} - 300)).${version#*.}"
 tag="minitwit.local/prometheus:v$version"
 out="$repo_root/build-cluster/images/prometheus.tar"
 source "$here/lib.sh"
 parse_image_args prometheus "" "$@"
-[[ -f "$bin/.complete" ]] || "$repo_root/tests/cluster/build.sh" prometheus
+bin="$("$repo_root/tests/cluster/build.sh" --bin-dir prometheus)"
 "$here/build-image.sh" --tag "$tag" --out "$out" \
   --binary "$bin/prometheus:/bin/prometheus" \
   --mkdir /prometheus:0755:65534:65534 --user nobody:65534:65534 --workdir /prometheus \

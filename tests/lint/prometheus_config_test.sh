@@ -3,7 +3,6 @@
 # rule file globs). promtool comes from the cluster cache (tests/cluster/build.sh prometheus).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-source "$root/tests/cluster/versions.env"
-promtool="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}/prometheus-$PROMETHEUS_VERSION/bin/promtool"
-[[ -x "$promtool" ]] || { echo "FAIL: missing prerequisite: promtool at $promtool (tests/cluster/build.sh prometheus)" >&2; exit 1; }
+bin="$("$root/tests/cluster/build.sh" --bin-dir prometheus)" || { echo "FAIL: tests/cluster/build.sh prometheus failed" >&2; exit 1; }
+promtool="$bin/promtool"
 "$promtool" check config "$root/monitoring/prometheus/prometheus.yml"

@@ -6,13 +6,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
-# shellcheck source=../cluster/versions.env
-source "$repo_root/tests/cluster/versions.env"
-cache="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}"
-promtool="${PROMTOOL:-$cache/prometheus-${PROMETHEUS_VERSION:-unset}/bin/promtool}"
-if [[ ! -x "$promtool" ]]; then
-  echo "FAIL: missing prerequisite: promtool at $promtool (build it: tests/cluster/build.sh prometheus)" >&2
-  exit 1
+promtool="${PROMTOOL:-}"
+if [[ -z "$promtool" ]]; then
+  bin="$("$repo_root/tests/cluster/build.sh" --bin-dir prometheus)" || { echo "FAIL: tests/cluster/build.sh prometheus failed" >&2; exit 1; }
+  promtool="$bin/promtool"
 fi
 "$promtool" --version | head -n1
 "$promtool" check rules "$repo_root"/charts/minitwit-operator/files/rules/*.yaml

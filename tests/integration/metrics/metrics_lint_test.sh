@@ -30,12 +30,8 @@ done
 require_tool psql "Debian package postgresql-client"
 require_tool curl "Debian package curl"
 
-source "$repo_root/tests/cluster/versions.env"
-promtool="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}/prometheus-$PROMETHEUS_VERSION/bin/promtool"
-if [[ ! -x "$promtool" ]]; then
-  say "building Prometheus $PROMETHEUS_VERSION for promtool (first run only; minutes)"
-  "$repo_root/tests/cluster/build.sh" prometheus >&2 || fail "tests/cluster/build.sh prometheus failed"
-fi
+prometheus_bin="$("$repo_root/tests/cluster/build.sh" --bin-dir prometheus)" || fail "tests/cluster/build.sh prometheus failed"
+promtool="$prometheus_bin/promtool"
 
 work="$(mktemp -d /tmp/minitwit-metrics-lint.XXXXXX)"
 db="metrics_lint_$$"
