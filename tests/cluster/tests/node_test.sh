@@ -34,6 +34,13 @@ say "building images into $images"
 "$repo_root/tests/images/postgres/build.sh" --out "$images/postgres.tar"
 "$repo_root/tests/images/toolbox/build.sh" --out "$images/toolbox.tar"
 
+# A cluster killed earlier (kill -9, a VM stopped mid-test) leaves its iptables rules,
+# cgroups, mounts and links behind while `status` says down; `down` clears what it left,
+# and that, not the leftovers, is the state `down` must restore.
+if [[ -n "$(host_snapshot "$state")" ]]; then
+  say "the host holds what a cluster killed earlier left behind; clearing it with down"
+  "$cluster" down >&2
+fi
 before="$(host_snapshot "$state")"
 cleanup() {
   local rc=$?
