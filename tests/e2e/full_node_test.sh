@@ -161,7 +161,8 @@ pass helm-test "the chart's metrics check passed in $(($(now_ms) - t)) ms"
 # budget. Through the cluster's source NAT, a SYN that lands on a pod's own TIME_WAIT socket
 # is dropped (PAWS) and shows up as a connect timeout; the app lets the client close first so
 # TIME_WAIT stays on the client. The whole scenario goes through a NodePort (as hack/up.sh
-# publishes it) and a slice through the ClusterIP, with the course's settings and 0 errors.
+# publishes it) from the simulator's own machine (full_node_client) and a slice through the
+# ClusterIP from the host, with the course's settings and 0 errors.
 scenario="$repo_root/../shared/data/minitwit_scenario.csv"
 [[ -f "$scenario" ]] || missing "the course scenario at $scenario (../shared/data beside the repository)"
 kubectl apply -f - >&2 <<YAML
@@ -175,16 +176,19 @@ spec:
   - {name: http, port: 80, targetPort: 5000, nodePort: 30080}
 YAML
 node_url="$(nodeport_url)"
-eventually 30 "the NodePort answers ($node_url/latest)" curl -sf --max-time 2 "$node_url/latest"
-course_replay() {  # NAME URL LIMIT
+eventually 30 "the NodePort answers ($node_url/latest) from the simulator's machine" \
+  full_node_client curl -sf --max-time 2 "$node_url/latest"
+course_replay() {  # NAME URL LIMIT [RUNNER]
   local out="$work/course-$1.json" rc=0
-  "$sim_bin" --url "$2" --scenario "$scenario" ${3:+--limit "$3"} --timeout-ms 300 --max-errors 0 --json \
-    >"$out" 2>"$work/course-$1.err" || rc=$?
+  ${4:-} "$sim_bin" --url "$2" --scenario "$scenario" ${3:+--limit "$3"} --timeout-ms 300 --max-errors 0 --json \
+    --request-log "$work/course-$1.requests" >"$out" 2>"$work/course-$1.err" || rc=$?
   jq -c '{requests: ([.phases[].requests] | add), errors_total, errors}' "$out" >&2 || cat "$work/course-$1.err" >&2
-  ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c '[.phases[].errors]' "$out" 2>/dev/null)"
+  ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c '[.phases[].errors]' "$out" 2>/dev/null)
+the first failed requests (sent ms, latency ms, kind, action, outcome, status):
+$(awk '$5 != "ok"' "$work/course-$1.requests" | head -n 10)"
 }
 t="$(now_ms)"
-course_replay nodeport "$node_url" ""
+course_replay nodeport "$node_url" "" full_node_client
 course_s=$((($(now_ms) - t) / 1000))
 course_replay clusterip "$url" 5000
 pass course "the whole scenario ($(jq '[.phases[].requests] | add' "$work/course-nodeport.json") requests, Connection: close, 300 ms) through the NodePort in ${course_s}s and 5000 through the ClusterIP, 0 errors"
@@ -278,8 +282,7 @@ expect_value 'max(minitwit_operator_rollbacks_total{namespace="minitwit",name="d
 expect_value 'max(minitwit_operator_replicas{namespace="minitwit",name="dev",type="ready"})' 2
 expect_value 'count(minitwit_http_requests_total{namespace="minitwit",minitwit="dev",code=~"[1-5].."}) >= bool 1' 1
 # The live exposition of a running app pod and of the leader, through the API server's pod proxy.
-source "$repo_root/tests/cluster/versions.env"
-promtool="${MINITWIT_CLUSTER_CACHE:-$HOME/.cache/minitwit-cluster}/prometheus-$PROMETHEUS_VERSION/bin/promtool"
+promtool="$("$repo_root/tests/cluster/build.sh" --bin-dir prometheus)/promtool" || fail "tests/cluster/build.sh prometheus failed"
 lint_pod() {  # NAMESPACE POD PORT_NAME
   local port out
   port="$(kubectl -n "$1" get pod "$2" -o json | jq -r --arg p "$3" '[.spec.containers[].ports[]? | select(.name == $p) | .containerPort][0]')"
@@ -288,8 +291,12 @@ lint_pod() {  # NAMESPACE POD PORT_NAME
   out="$("$promtool" check metrics <"$work/lint-$2.prom" 2>&1)" || fail "monitoring: promtool check metrics on $1/$2: $out"
   [[ -z "$out" ]] || fail "monitoring: promtool check metrics on $1/$2: $out"
 }
-app_pod="$(kubectl -n minitwit get pods -l app.kubernetes.io/name=minitwit,app.kubernetes.io/component=app \
-  --field-selector status.phase=Running -o jsonpath='{.items[0].metadata.name}')"
+# A Ready pod that is not going away: the rollback above leaves the broken image's pod
+# Running (it never listens) until its grace period ends.
+app_pod="$(kubectl -n minitwit get pods -l app.kubernetes.io/name=minitwit,app.kubernetes.io/component=app -o json |
+  jq -r '[.items[] | select(.metadata.deletionTimestamp == null)
+    | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))][0].metadata.name // empty')"
+[[ -n "$app_pod" ]] || fail "monitoring: no Ready app pod to lint"
 lint_pod minitwit "$app_pod" http
 lint_pod minitwit-system "$(operator_lease_holder)" metrics
 pass monitoring "Prometheus up and all 4 targets scraped ${targets_s}s after the install began; per-MiniTwit series present; promtool clean on $app_pod and the leader"

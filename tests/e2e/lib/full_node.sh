@@ -16,6 +16,40 @@ kind_service_cidr=10.96.0.0/12  # kind's default serviceSubnet
 # nodeport_url: the app's NodePort 30080 as the host sees it.
 nodeport_url() { if [[ "$e2e_cluster" == kind ]]; then echo "http://127.0.0.1:$MINITWIT_KIND_HOST_PORT"; else echo "http://${MINITWIT_CLUSTER_NODE_IP:-172.31.255.1}:30080"; fi; }
 
+# --- the simulator's machine -------------------------------------------------------------
+# The course's simulator runs on a machine of its own. A whole-course replay at full speed
+# opens some 26,000 connections a minute (Connection: close, so TIME_WAIT stays with the
+# client); on the host they would share its 28,000 ephemeral ports with the kubelet's probes,
+# the API server's clients and other tests (no TIME_WAIT reuse towards the node's address,
+# which is not loopback), and a replay near the end of the range fails to connect (seen: 5 of
+# 25,922 connection errors on a busy host). full_node_client runs a command on a stand-in for
+# that machine: on the local node a network namespace of its own (a veth pair to the host, a
+# route to the node's address); on kind the host itself (the NodePort is on localhost, where
+# TIME_WAIT ports are reused).
+full_node_client_ns=minitwit-e2e-client
+full_node_client_if=mtc-client
+full_node_client() {
+  [[ "$e2e_cluster" == local ]] || { "$@"; return; }
+  ip netns exec "$full_node_client_ns" true 2>/dev/null || full_node_client_up
+  ip netns exec "$full_node_client_ns" "$@"
+}
+full_node_client_up() {
+  local ns="$full_node_client_ns" host_if="$full_node_client_if" node_ip="${MINITWIT_CLUSTER_NODE_IP:-172.31.255.1}"
+  full_node_client_down
+  ip netns add "$ns" || fail "ip netns add $ns failed"
+  ip link add "$host_if" type veth peer name eth0 netns "$ns" || fail "cannot make the client's veth pair"
+  ip addr add 172.31.250.1/30 dev "$host_if"
+  ip link set "$host_if" up
+  ip -n "$ns" addr add 172.31.250.2/30 dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" route add "$node_ip/32" via 172.31.250.1
+}
+full_node_client_down() {
+  ip netns del "$full_node_client_ns" 2>/dev/null || true  # takes its end of the veth pair along
+  ip link del "$full_node_client_if" 2>/dev/null || true
+}
+
 # The full node lives in the default state directory.
 full_node_state=/var/lib/minitwit-cluster
 full_node_owner_file=/run/minitwit-e2e-full-node.owner
@@ -27,6 +61,8 @@ full_node_claim() {
   local i
   if [[ "$e2e_cluster" == kind ]]; then
     [[ -x "$kind_cluster" ]] || missing "tests/kind/cluster.sh"
+    # Started here when none answers (hack/test.sh starts it in the background meanwhile).
+    "$repo_root/tests/kind/engine.sh" start >&2 || fail "no Docker engine answers and tests/kind/engine.sh start failed"
     if (eval "$("$kind_cluster" env)" && kind get clusters 2>/dev/null | grep -qx "$MINITWIT_KIND_NAME"); then
       if [[ -f "$full_node_owner_file" ]] && kill -0 "$(cat "$full_node_owner_file")" 2>/dev/null; then
         fail "the kind cluster $MINITWIT_KIND_NAME belongs to a running test (pid $(cat "$full_node_owner_file"))"
@@ -60,6 +96,7 @@ full_node_release() {
     kubectl -n minitwit logs -l app.kubernetes.io/component=app --prefix --tail 15 >&2 2>/dev/null || true
     kubectl -n minitwit get events --field-selector type=Warning 2>/dev/null | tail -n 15 >&2 || true
   fi
+  full_node_client_down
   if [[ "$e2e_cluster" == kind ]]; then
     ip route del "$kind_service_cidr" 2>/dev/null || true
     if ((rc != 0)) && [[ -n "${MINITWIT_E2E_KEEP_KIND:-}" ]]; then
