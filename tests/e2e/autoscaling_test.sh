@@ -19,23 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
-operator_bin="" minitwit_bin="" sim_bin="" report_bin="" images="" out=""
-while (($#)); do
-  case "$1" in
-    --operator) operator_bin="$2"; shift 2 ;;
-    --minitwit) minitwit_bin="$2"; shift 2 ;;
-    --sim) sim_bin="$2"; shift 2 ;;
-    --report) report_bin="$2"; shift 2 ;;
-    --images) images="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $0 --operator PATH --minitwit PATH --sim PATH --report PATH [--images DIR] [--out DIR]" >&2
-       exit 2 ;;
-  esac
-done
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
-[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
-[[ -x "$sim_bin" ]] || missing "the load tool at '$sim_bin' (target minitwit-sim)"
-[[ -x "$report_bin" ]] || missing "the report tool at '$report_bin' (target minitwit-report)"
+full_node_args "--operator PATH --minitwit PATH --sim PATH --report PATH [--images DIR] [--out DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 

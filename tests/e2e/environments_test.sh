@@ -24,17 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
-operator_bin="" minitwit_bin="" images=""
-while (($#)); do
-  case "$1" in
-    --operator) operator_bin="$2"; shift 2 ;;
-    --minitwit) minitwit_bin="$2"; shift 2 ;;
-    --images) images="$2"; shift 2 ;;
-    *) echo "usage: $0 --operator PATH --minitwit PATH [--images DIR]" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
-[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
+full_node_args "--operator PATH --minitwit PATH [--images DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 require_tool openssl "Debian package openssl (the TLS Secret)"

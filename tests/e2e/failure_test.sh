@@ -30,25 +30,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
 all_sections="hotstandby,scaled,postgres,leader,apiserver,kubelet"
-operator_bin="" minitwit_bin="" sim_bin="" images="" only="$all_sections"
-usage="usage: $0 --operator PATH --minitwit PATH --sim PATH [--images DIR] [--only $all_sections]"
-while (($#)); do
-  case "$1" in
-    --operator) operator_bin="$2"; shift 2 ;;
-    --minitwit) minitwit_bin="$2"; shift 2 ;;
-    --sim) sim_bin="$2"; shift 2 ;;
-    --images) images="$2"; shift 2 ;;
-    --only) only="$2"; shift 2 ;;
-    *) echo "$usage" >&2; exit 2 ;;
-  esac
-done
+full_node_args "--operator PATH --minitwit PATH --sim PATH [--images DIR] [--only $all_sections]" "$@"
+only="${only:-$all_sections}"
 for s in ${only//,/ }; do
-  [[ ",$all_sections," == *",$s,"* ]] || { echo "unknown section '$s'; $usage" >&2; exit 2; }
+  [[ ",$all_sections," == *",$s,"* ]] || { echo "unknown section '$s'; $full_node_usage" >&2; exit 2; }
 done
 selected() { [[ ",$only," == *",$1,"* ]]; }
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
-[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
-[[ -x "$sim_bin" ]] || missing "the simulator at '$sim_bin' (target minitwit-sim)"
 require_root
 require_tool jq "Debian package jq"
 require_tool ctr "Debian package containerd"

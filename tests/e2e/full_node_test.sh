@@ -21,24 +21,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/prometheus.sh"
 trap_errors
 
-operator_bin="" minitwit_bin="" sim_bin="" images=""
-while (($#)); do
-  case "$1" in
-    --operator) operator_bin="$2"; shift 2 ;;
-    --minitwit) minitwit_bin="$2"; shift 2 ;;
-    --sim) sim_bin="$2"; shift 2 ;;
-    --images) images="$2"; shift 2 ;;
-    *) echo "usage: $0 --operator PATH --minitwit PATH --sim PATH [--images DIR]" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
-[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
+# The rollout is measured under the course's scenario; a curl loop of one read route would
+# prove much less, so a missing simulator is a failure, not a quiet substitute.
+full_node_args "--operator PATH --minitwit PATH --sim PATH [--images DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 require_tool busybox "Debian package busybox-static (the never-ready image)"
-# The rollout is measured under the course's scenario; a curl loop of one read route would
-# prove much less, so a missing simulator is a failure, not a quiet substitute.
-[[ -x "$sim_bin" ]] || missing "minitwit-sim at '$sim_bin' (target minitwit-sim, passed with --sim)"
 
 work="$(mktemp -d /tmp/minitwit-e2e-full.XXXXXX)"
 images="${images:-$work/images}"
