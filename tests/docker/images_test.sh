@@ -16,16 +16,7 @@ repo_root="$(cd "$here/../.." && pwd)"
 source "$here/lib.sh"
 test_name=docker-images
 source "$repo_root/tests/e2e/lib/common.sh"
-minitwit_bin="" operator_bin=""
-while (($#)); do
-  case "$1" in
-    --minitwit) minitwit_bin="$2"; shift 2 ;;
-    --operator) operator_bin="$2"; shift 2 ;;
-    *) echo "usage: $0 --minitwit PATH --operator PATH" >&2; exit 2 ;;
-  esac
-done
-[[ -x "$minitwit_bin" ]] || missing "the app binary at '$minitwit_bin' (target minitwit)"
-[[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (target minitwit-operator)"
+test_args "--minitwit PATH --operator PATH" "$@"
 require_root
 docker_require_engine
 

@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
-full_node_args "--operator PATH --minitwit PATH --sim PATH --report PATH [--images DIR] [--out DIR]" "$@"
+test_args "--operator PATH --minitwit PATH --sim PATH --report PATH [--images DIR] [--out DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 

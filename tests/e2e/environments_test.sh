@@ -24,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
-full_node_args "--operator PATH --minitwit PATH [--images DIR]" "$@"
+test_args "--operator PATH --minitwit PATH [--images DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 require_tool openssl "Debian package openssl (the TLS Secret)"

@@ -30,10 +30,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 trap_errors
 
 all_sections="hotstandby,scaled,postgres,leader,apiserver,kubelet"
-full_node_args "--operator PATH --minitwit PATH --sim PATH [--images DIR] [--only $all_sections]" "$@"
+test_args "--operator PATH --minitwit PATH --sim PATH [--images DIR] [--only $all_sections]" "$@"
 only="${only:-$all_sections}"
 for s in ${only//,/ }; do
-  [[ ",$all_sections," == *",$s,"* ]] || { echo "unknown section '$s'; $full_node_usage" >&2; exit 2; }
+  [[ ",$all_sections," == *",$s,"* ]] || { echo "unknown section '$s'; $test_usage" >&2; exit 2; }
 done
 selected() { [[ ",$only," == *",$1,"* ]]; }
 require_root

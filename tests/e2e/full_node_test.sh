@@ -23,7 +23,7 @@ trap_errors
 
 # The rollout is measured under the course's scenario; a curl loop of one read route would
 # prove much less, so a missing simulator is a failure, not a quiet substitute.
-full_node_args "--operator PATH --minitwit PATH --sim PATH [--images DIR]" "$@"
+test_args "--operator PATH --minitwit PATH --sim PATH [--images DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 require_tool busybox "Debian package busybox-static (the never-ready image)"

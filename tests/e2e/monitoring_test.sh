@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/full_node.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/prometheus.sh"
 trap_errors
 
-full_node_args "--operator PATH --minitwit PATH --sim PATH [--images DIR]" "$@"
+test_args "--operator PATH --minitwit PATH --sim PATH [--images DIR]" "$@"
 require_root
 require_tool jq "Debian package jq"
 require_tool curl "Debian package curl"

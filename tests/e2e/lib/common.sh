@@ -64,6 +64,32 @@ cluster_env() {
   command -v kubectl >/dev/null || missing "kubectl from the cluster cache (tests/cluster/build.sh)"
 }
 
+# test_args USAGE ARGS...: the arguments of a test script as USAGE lists them
+# (e.g. "--operator PATH --minitwit PATH [--images DIR]"; bracketed ones are optional).
+# --operator, --minitwit, --sim and --report name binaries (operator_bin, minitwit_bin,
+# sim_bin, report_bin; a required one that is not executable is a missing prerequisite);
+# --images, --out and --only are values (images, out, only). Anything else prints the usage
+# and exits 2.
+test_args() {
+  test_usage="usage: $0 $1"; shift
+  operator_bin="" minitwit_bin="" sim_bin="" report_bin="" images="" out="" only=""
+  while (($#)); do
+    [[ "$1" == --* && " $test_usage " == *[\ []"$1 "* && $# -ge 2 ]] || { echo "$test_usage" >&2; exit 2; }
+    case "$1" in
+      --operator | --minitwit | --sim | --report) printf -v "${1#--}_bin" '%s' "$2" ;;
+      *) printf -v "${1#--}" '%s' "$2" ;;
+    esac
+    shift 2
+  done
+  local name target path
+  for name in operator minitwit sim report; do
+    [[ " $test_usage " == *" --$name "* ]] || continue
+    target="minitwit-$name"; [[ $name == minitwit ]] && target=minitwit
+    path="${name}_bin"; path="${!path}"
+    [[ -x "$path" ]] || missing "the $name binary at '$path' (target $target)"
+  done
+}
+
 # --- a test script on a private control plane ---------------------------------------------
 
 # control_plane_test ID OCTET ARGS...: the common start of such a script. Reads
@@ -74,16 +100,8 @@ cluster_env() {
 # define before_cleanup to stop its own background work first.
 control_plane_test() {
   local id="$1" octet="$2"; shift 2
-  operator_bin=""
-  only=""
-  while (($#)); do
-    case "$1" in
-      --operator) operator_bin="$2"; shift 2 ;;
-      --only) only=",$2,"; shift 2 ;;
-      *) echo "usage: $0 --operator PATH [--only NAME,...]" >&2; exit 2 ;;
-    esac
-  done
-  [[ -x "$operator_bin" ]] || missing "the operator binary at '$operator_bin' (cmake --build BUILD --target minitwit-operator)"
+  test_args "--operator PATH [--only NAME,...]" "$@"
+  [[ -z "$only" ]] || only=",$only,"
   require_root
   require_tool jq "Debian package jq"
   require_tool curl "Debian package curl"

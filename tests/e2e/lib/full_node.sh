@@ -16,32 +16,6 @@ kind_service_cidr=10.96.0.0/12  # kind's default serviceSubnet
 # nodeport_url: the app's NodePort 30080 as the host sees it.
 nodeport_url() { if [[ "$e2e_cluster" == kind ]]; then echo "http://127.0.0.1:$MINITWIT_KIND_HOST_PORT"; else echo "http://${MINITWIT_CLUSTER_NODE_IP:-172.31.255.1}:30080"; fi; }
 
-# full_node_args USAGE ARGS...: the arguments of a full-node test script as USAGE lists them
-# (e.g. "--operator PATH --minitwit PATH [--images DIR]"; bracketed ones are optional).
-# --operator, --minitwit, --sim and --report name binaries (operator_bin, minitwit_bin,
-# sim_bin, report_bin; a required one that is not executable is a missing prerequisite);
-# --images, --out and --only are values (images, out, only). Anything else prints the usage
-# and exits 2.
-full_node_args() {
-  full_node_usage="usage: $0 $1"; shift
-  operator_bin="" minitwit_bin="" sim_bin="" report_bin="" images="" out="" only=""
-  while (($#)); do
-    [[ "$1" == --* && " $full_node_usage " == *[\ []"$1 "* && $# -ge 2 ]] || { echo "$full_node_usage" >&2; exit 2; }
-    case "$1" in
-      --operator | --minitwit | --sim | --report) printf -v "${1#--}_bin" '%s' "$2" ;;
-      *) printf -v "${1#--}" '%s' "$2" ;;
-    esac
-    shift 2
-  done
-  local name target path
-  for name in operator minitwit sim report; do
-    [[ " $full_node_usage " == *" --$name "* ]] || continue
-    target="minitwit-$name"; [[ $name == minitwit ]] && target=minitwit
-    path="${name}_bin"; path="${!path}"
-    [[ -x "$path" ]] || missing "the $name binary at '$path' (target $target)"
-  done
-}
-
 # --- the simulator's machine -------------------------------------------------------------
 # The course's simulator runs on a machine of its own. A whole-course replay at full speed
 # opens some 26,000 connections a minute (Connection: close, so TIME_WAIT stays with the
