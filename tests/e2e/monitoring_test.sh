@@ -103,10 +103,10 @@ pass inputs "every rule input present with the expected labels; 8 alerts loaded;
 # operator, converged, no longer moves its counters) a panel may be empty for a few scrapes:
 # the check is retried for up to a minute; a wrong query stays empty and fails.
 dashboard_ok() { "$repo_root/tests/monitoring/check-dashboard.sh" "$PROM_URL" "$dashboard" >"$work/dashboard.out" 2>&1; }
-t="$(now_ms)"
-for ((i = 0; i < 12; i++)); do dashboard_ok && break; sleep 5; done
+t="$(now_ms)" dashboard_passed=0
+for ((i = 0; i < 12; i++)); do dashboard_ok && { dashboard_passed=1; break; }; sleep 5; done
 cat "$work/dashboard.out" >&2
-dashboard_ok || fail "dashboard: a panel query errors or returns nothing 60 s after Prometheus started (above)"
+((dashboard_passed)) || fail "dashboard: a panel query errors or returns nothing 60 s after Prometheus started (above)"
 pass dashboard "every panel query of $(basename "$dashboard") returns series ($((($(now_ms) - t) / 1000)) s after the inputs)"
 
 # --- down: the database refuses the app ----------------------------------------------------

@@ -1,10 +1,10 @@
 // RestKubeClient against a real kube-apiserver.
 #include "kube/rest_kube_client.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <mutex>
-#include <algorithm>
 #include <thread>
 #include <vector>
 
