@@ -27,7 +27,7 @@ missing=()
 for p in "${pkgs[@]}"; do
   # A Go toolchain already on PATH (newer than Debian's) is good enough for the cluster build.
   if [[ "$p" == golang-go ]] && command -v go >/dev/null; then continue; fi
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}" >&2

@@ -19,7 +19,7 @@ fail() { echo "third-party-licenses: $*" >&2; exit 1; }
 dependency_files() {
   local bin found=0
   for bin in "${binaries[@]}"; do
-    local path; path="$(find "$build" -type f -name "$bin" -perm -u+x 2>/dev/null | head -1)"
+    local path; path="$(find "$build" -type f -name "$bin" -perm -u+x -print -quit 2>/dev/null)"
     [[ -n "$path" ]] || continue
     found=1
     ldd "$path" | awk '/=> \// {print $3} /^\s*\/.*ld-linux/ {print $1}'

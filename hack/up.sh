@@ -97,7 +97,7 @@ if [[ "$mode" == kind ]]; then
   say "starting kind cluster '$kind_name' (kind-config.yaml; the first run here may build the node image)"
   printf 'kind\n%s\n' "$engine_started" >"$mode_file"
   eval "$("$kind_cluster" env)"
-  if ! kind get clusters 2>/dev/null | grep -qx "$kind_name"; then
+  if ! grep -qx "$kind_name" <<<"$(kind get clusters 2>/dev/null)"; then
     "$kind_cluster" up
   else
     info "already running"

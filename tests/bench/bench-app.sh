@@ -112,7 +112,7 @@ pgbench_tps() {  # pgbench_tps NAME CLIENTS SCRIPT@WEIGHT...
   echo "== pgbench $name -c $clients: $*" >&2
   pgbench -n -M prepared -c "$clients" -j 2 -T "$pg_seconds" -D users="$pg_users" "${args[@]}" \
     >"$out/pgbench-$name.txt" 2>&1 || { cat "$out/pgbench-$name.txt" >&2; echo 0; return; }
-  grep -E '^tps = ' "$out/pgbench-$name.txt" | head -1 | sed -E 's/^tps = ([0-9.]+).*/\1/' | xargs printf '%.1f\n'
+  awk '/^tps = / && !seen++ { printf "%.1f\n", $3 }' "$out/pgbench-$name.txt"
 }
 # Weights: the course scenario's 11,306 tweets, 9,751 follows, 4,665 unfollows.
 mix=(tweet.sql@11306 follow.sql@9751 unfollow.sql@4665)

@@ -189,7 +189,7 @@ report_load() {
   load_figures "$2"
   read -r acked lost < <(acked_lost "$2")
   figure "$1" "$lf_gap_s s without service, $lf_failed failed of $lf_requests requests at $lf_rate/s${lf_kinds:+ ($lf_kinds)}; $lost of $acked acknowledged writes lost${3:+; $3}"
-  ((lost == 0)) || fail "$1: $lost acknowledged writes are not stored: $(comm -23 "$work/$2.acked" "$work/$2.stored" | head -n 5)"
+  ((lost == 0)) || fail "$1: $lost acknowledged writes are not stored: $(comm -23 "$work/$2.acked" "$work/$2.stored" | sed -n 1,5p)"
 }
 
 # gap_within FIGURE SECONDS: the last report_load's time without service is within a
@@ -276,7 +276,7 @@ fi
 
 if selected scaled; then
   start_load scaled
-  victim="$(app_pods dev | head -n1)"; victim="${victim#pod/}"
+  victim="$(app_pods dev | sed -n 1p)"; victim="${victim#pod/}"
   kill_container minitwit "$victim"
   eventually 120 "3 app pods ready again" converged dev 100m
   load_continues 100
@@ -357,7 +357,7 @@ if selected leader; then
   writes="$(jq -s '[.[] | select(.code < 400)] | length' "$work/leader-writes")"
   refused="$(jq -s '[.[] | select(.code >= 400)] | length' "$work/leader-writes")"
   figure leader.freeze "new leader $(awk -v ms="$takeover_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s after SIGSTOP (lease 15 s); frozen $(awk -v ms="$frozen_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s; $writes writes by the old leader after the new one acquired ($refused refused; $before before)"
-  ((writes == 0)) || fail "leader: the deposed leader $old wrote after $new acquired: $(jq -c 'select(.code < 400)' "$work/leader-writes" | head -n 5)"
+  ((writes == 0)) || fail "leader: the deposed leader $old wrote after $new acquired: $(jq -c 'select(.code < 400)' "$work/leader-writes" | sed -n 1,5p)"
   (($(deploy_deadline dev) == 700)) || fail "leader: the Deployment lost the new leader's change (progressDeadlineSeconds $(deploy_deadline dev))"
   pass leader
 fi

@@ -81,7 +81,7 @@ code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-
 code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
   -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' --data '{"content":"hello from e2e"}' "$url/msgs/e2e?latest=2")"
 [[ "$code" == 204 ]] || fail "install: POST /msgs/e2e answered $code"
-curl -sf --max-time 5 -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' "$url/msgs/e2e" | grep -q 'hello from e2e' \
+grep -q 'hello from e2e' <<<"$(curl -sf --max-time 5 -H 'Authorization: Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' "$url/msgs/e2e")" \
   || fail "install: the tweet is not in GET /msgs/e2e"
 # The app connects to the in-cluster database as a role that owns its tables, not as the
 # superuser (the image's POSTGRES_APP_USER; administration goes through the pod's socket).
@@ -109,7 +109,7 @@ if [[ "$e2e_cluster" == kind ]]; then
   # other than the database's.
   nettools="$(kubectl -n local-path-storage get configmap local-path-config -o jsonpath='{.data.helperPod\.yaml}' | sed -n 's/^ *image: *//p')"
   [[ -n "$nettools" ]] || fail "kind: no tools image in local-path-config"
-  outsider_node="$(kubectl get nodes -l '!node-role.kubernetes.io/control-plane' -o name | sed 's|node/||' | grep -vx "$db_node" | head -1)"
+  outsider_node="$(kubectl get nodes -l '!node-role.kubernetes.io/control-plane' -o name | sed 's|node/||' | grep -vx "$db_node" | sed -n 1p)"
   [[ -n "$outsider_node" ]] || fail "kind: no worker other than the database's ($db_node)"
   kubectl -n minitwit apply -f - >&2 <<YAML
 apiVersion: v1
@@ -173,7 +173,7 @@ course_replay() {  # NAME URL LIMIT [RUNNER]
   jq -c '{requests: ([.phases[].requests] | add), errors_total, errors}' "$out" >&2 || cat "$work/course-$1.err" >&2
   ((rc == 0)) || fail "course: the scenario through the $1 ($2) saw errors (exit $rc): $(jq -c '[.phases[].errors]' "$out" 2>/dev/null)
 the first failed requests (sent ms, latency ms, kind, action, outcome, status):
-$(awk '$5 != "ok"' "$work/course-$1.requests" | head -n 10)"
+$(awk '$5 != "ok"' "$work/course-$1.requests" | sed -n 1,10p)"
 }
 t="$(now_ms)"
 course_replay nodeport "$node_url" "" full_node_client

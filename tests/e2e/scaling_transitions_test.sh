@@ -149,7 +149,7 @@ transition() {
   replicas_are "$final" || fail "$name: the Deployment left $final replicas after settling: $(deploy_replicas)"
   stop_watch
   seen="$(jq -r 'select(.type != "BOOKMARK") | .object.spec.replicas' "$log" | uniq | paste -sd' ')"
-  lowest="$(tr ' ' '\n' <<<"$seen" | sort -n | head -n1)"
+  lowest="$(tr ' ' '\n' <<<"$seen" | sort -n | sed -n 1p)"
   [[ -n "$lowest" ]] || fail "$name: the watch recorded nothing"
   ((lowest >= floor)) || fail "$name: spec.replicas went down to $lowest (floor $floor); values seen: $seen"
   pass "$name" "spec.replicas seen: $seen (floor $floor)"
@@ -187,7 +187,7 @@ if selected status; then
   mt_time="$(mt_json | jq -r .status.autoscaler.lastScaleTime)"
   [[ "$hpa_time" == "$mt_time" ]] || fail "status: lastScaleTime $mt_time is not the HPA's $hpa_time"
   printed="$(kubectl -n "$ns" get minitwit tr)"
-  head -n1 <<<"$printed" | grep -q 'DESIRED' || fail "status: kubectl get mt shows no DESIRED column: $printed"
+  [[ "$(head -n1 <<<"$printed")" == *DESIRED* ]] || fail "status: kubectl get mt shows no DESIRED column: $printed"
   pass status "desiredReplicas and autoscaler {current, desired, lastScaleTime $mt_time} follow the HPA"
   kubectl -n "$ns" scale deployment tr --replicas 5 >&2
   eventually 20 "the HPA sees 5 replicas" \

@@ -31,7 +31,7 @@ if [[ $st -ne 0 ]]; then
   for f in "$work"/artifacts/*; do
     [[ -f "$f" ]] || continue
     echo "--- input $f (escaped, first 600 bytes):" >&2
-    head -c 600 "$f" | od -An -c | tr -s ' ' | head -20 >&2
+    head -c 600 "$f" | od -An -c | tr -s ' ' | sed -n 1,20p >&2
   done
   exit 1
 fi

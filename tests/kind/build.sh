@@ -151,7 +151,7 @@ done
 docker exec "$cid" ctr --namespace=k8s.io images list -q | grep -v '^sha256:' | sed 's/^/  /' >&2
 docker exec "$cid" pkill containerd
 # (sleep, PID 1 here, reaps nothing: a zombie containerd counts as stopped)
-docker exec "$cid" bash -c 'for i in $(seq 1 20); do ps -C containerd -o stat= | grep -q "^[^Z]" || exit 0; sleep 0.5; done; exit 1' ||
+docker exec "$cid" bash -c 'for i in $(seq 1 20); do [[ -z $(ps -C containerd -o stat= | grep "^[^Z]") ]] && exit 0; sleep 0.5; done; exit 1' ||
   die "containerd did not stop in the build container"
 docker commit \
   --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \

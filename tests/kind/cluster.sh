@@ -43,7 +43,7 @@ timed() { # LABEL COMMAND...: runs COMMAND and logs how long it took
   log "$label: $((SECONDS - t)) s"
 }
 kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
-exists() { kind get clusters 2>/dev/null | grep -qx "$name"; }
+exists() { grep -qx "$name" <<<"$(kind get clusters 2>/dev/null)"; }
 
 wait_until() { # SECONDS DESCRIPTION COMMAND...: polls COMMAND every 2 s
   local limit="$1" what="$2" t=$SECONDS; shift 2

@@ -11,7 +11,7 @@ if [[ -z "$promtool" ]]; then
   bin="$("$repo_root/tests/cluster/build.sh" --bin-dir prometheus)" || { echo "FAIL: tests/cluster/build.sh prometheus failed" >&2; exit 1; }
   promtool="$bin/promtool"
 fi
-"$promtool" --version | head -n1
+"$promtool" --version | sed -n 1p
 "$promtool" check rules "$repo_root"/charts/minitwit-operator/files/rules/*.yaml
 "$promtool" test rules "$here"/*.test.yaml
 for dashboard in "$repo_root"/charts/minitwit-operator/files/dashboards/*.json; do

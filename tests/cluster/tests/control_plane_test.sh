@@ -98,7 +98,7 @@ say "cluster down"
 cluster_down_checked
 leftovers="$(cluster_processes "$state")"
 [[ -z "$leftovers" ]] || fail "processes left behind: $leftovers"
-if findmnt -rn -o TARGET | grep -q "^$state/"; then fail "mounts left under $state"; fi
+if grep -q "^$state/" <<<"$(findmnt -rn -o TARGET)"; then fail "mounts left under $state"; fi
 if ip link show "$MINITWIT_CLUSTER_NODE_DEVICE" >/dev/null 2>&1; then fail "device $MINITWIT_CLUSTER_NODE_DEVICE left behind"; fi
 rm -rf --one-file-system "$state"
 say "PASS (control plane up in ${up_seconds}s)"

@@ -182,7 +182,11 @@ pg_cmd="$(kubectl -n "$ns" exec deploy/postgres -- cat /proc/1/cmdline | tr '\0'
 
 say "MiniTwit answers from the host (ClusterIP and NodePort)"
 cluster_ip="$(kubectl -n "$ns" get service minitwit -o jsonpath='{.spec.clusterIP}')"
-curl -sf --max-time 5 "http://$cluster_ip:5000/readyz" >/dev/null || fail "GET http://$cluster_ip:5000/readyz failed from the host"
+# kube-proxy programs the Service from the ready endpoints a moment after the rollout ends
+# (its iptables sync runs at most once a second): seconds, not a single try.
+rolled_out=$SECONDS
+eventually 30 "GET http://$cluster_ip:5000/readyz from the host" curl -sf --max-time 5 -o /dev/null "http://$cluster_ip:5000/readyz"
+say "the ClusterIP answered $((SECONDS - rolled_out)) s after the rollout ended"
 code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
   -d '{"username":"nodetest","email":"nodetest@example.com","pwd":"secret"}' "http://$node_ip:30080/register?latest=4242")"
 [[ "$code" == 204 ]] || fail "POST /register through the NodePort answered $code, expected 204"
@@ -206,7 +210,7 @@ grep -q '^HTTP/1.[01] 200' <<<"$client_log" || fail "no HTTP 200 from minitwit b
 grep -q '"latest": *4242' <<<"$client_log" || fail "unexpected /latest body by DNS name: $client_log"
 
 say "kubectl top pods gives figures"
-top_has_minitwit() { kubectl top pods -n "$ns" --no-headers 2>/dev/null | grep -qE '^minitwit-[^ ]+ +[0-9]+m +[0-9]+Mi'; }
+top_has_minitwit() { grep -qE '^minitwit-[^ ]+ +[0-9]+m +[0-9]+Mi' <<<"$(kubectl top pods -n "$ns" --no-headers 2>/dev/null)"; }
 eventually 120 "kubectl top pods -n $ns to list minitwit" top_has_minitwit
 kubectl top pods -n "$ns" >&2
 

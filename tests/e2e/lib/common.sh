@@ -236,7 +236,7 @@ chart_rbac_kubeconfig() {
     --show-only templates/serviceaccount.yaml --show-only templates/rbac.yaml | kubectl apply -f - >/dev/null \
     || fail "cannot apply the chart's RBAC"
   sa="$(helm template minitwit-operator "$repo_root/charts/minitwit-operator" --namespace "$ns" "$@" \
-    --show-only templates/serviceaccount.yaml | awk '/^  name:/ {print $2; exit}')"
+    --show-only templates/serviceaccount.yaml | awk '/^  name:/ && !n++ {print $2}')"
   [[ -n "$sa" ]] || fail "no ServiceAccount in the chart"
   token="$(kubectl -n "$ns" create token "$sa" --duration 6h)" || fail "cannot create a token for $ns/$sa"
   server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
