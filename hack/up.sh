@@ -125,7 +125,13 @@ helm upgrade --install minitwit-operator charts/minitwit-operator --namespace "$
 kubectl apply --server-side --force-conflicts --field-manager minitwit-up -f crds/minitwits.minitwit.dev.yaml >/dev/null
 
 say "applying examples/minitwit-incluster-db.yaml"
-kubectl apply -f examples/minitwit-incluster-db.yaml
+# The API server serves a changed CRD's schema a moment after the update: a field it adds
+# can be refused as unknown for that moment, so retry briefly.
+for attempt in {1..15}; do
+  kubectl apply -f examples/minitwit-incluster-db.yaml && break
+  ((attempt < 15)) || die "cannot apply examples/minitwit-incluster-db.yaml (see the error above)"
+  sleep 2
+done
 # The MiniTwit's Service is ClusterIP; publish its pods on a fixed NodePort for the host
 # (kind maps it to localhost:8080, the local cluster serves it on the node address).
 kubectl apply -f - >/dev/null <<EOF

@@ -414,8 +414,8 @@ if selected kubelet; then
   start_load kubelet
   restarts="$(pod_restarts)"
   say "restarting kubelet and containerd under load"
-  t_restart="$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)"
   "$cluster" restart kubelet containerd >&2 || fail "kubelet: the restart failed"
+  t_restart="$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)"
   # The new kubelet has spoken (renewed its node lease) before its pods' state is believed.
   eventually 60 "the restarted kubelet renews its node lease" holds \
     '[[ "$(kubectl -n kube-node-lease get lease minitwit-node -o jsonpath="{.spec.renewTime}")" > "$t_restart" ]]'

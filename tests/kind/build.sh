@@ -47,7 +47,11 @@ kind_files="$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/file
 # The images' tags are the ones kubeadm asks for (with Debian's packages and this
 # project's builds of the same components behind them).
 mapfile -t wanted < <("$kubeadm" config images list --kubernetes-version "$KUBERNETES_VERSION" 2>/dev/null)
-image_for() { printf '%s\n' "${wanted[@]}" | grep -m1 "/$1:" || die "kubeadm lists no $1 image"; }
+image_for() {
+  local image; image="$(printf '%s\n' "${wanted[@]}" | grep "/$1:" | sed -n 1p)"
+  [[ -n "$image" ]] || die "kubeadm lists no $1 image"
+  echo "$image"
+}
 pause_image="$(image_for pause)"
 kube_router_image="minitwit.local/kube-router:$KUBE_ROUTER_VERSION"
 provisioner_image="minitwit.local/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION"

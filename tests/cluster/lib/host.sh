@@ -88,7 +88,7 @@ unmount_state() {
       umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || true
     done
   done
-  if findmnt -rn -o TARGET | grep -q "^$state/"; then
+  if grep -q "^$state/" <<<"$(findmnt -rn -o TARGET)"; then
     die "mounts remain under $state: $(findmnt -rn -o TARGET | grep "^$state/" | tr '\n' ' ')"
   fi
 }

@@ -86,7 +86,8 @@ token="$(kubectl -n "$ns" create token default)"
 [[ "$(kubectl --token "$token" --kubeconfig /dev/null --server "https://$MINITWIT_CLUSTER_NODE_IP:6443" \
   --certificate-authority "$state/pki/ca.crt" auth whoami -o jsonpath='{.status.userInfo.username}')" == \
   "system:serviceaccount:$ns:default" ]] || fail "a service-account token was not accepted"
-kubectl -n "$ns" get configmap kube-root-ca.crt >/dev/null || fail "no kube-root-ca.crt in $ns"
+root_ca_published() { kubectl -n "$ns" get configmap kube-root-ca.crt >/dev/null 2>&1; }
+eventually 30 "kube-root-ca.crt in $ns" root_ca_published
 
 say "garbage collection: deleting the Deployment removes its ReplicaSet"
 kubectl -n "$ns" delete deployment web --wait=false >/dev/null

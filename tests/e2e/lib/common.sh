@@ -150,7 +150,7 @@ start_proxy() {
   kubectl proxy --address 127.0.0.1 --port 0 >"$log" 2>&1 &
   proxy_pid=$!
   for ((i = 0; i < 100; i++)); do
-    port="$(grep -o '127.0.0.1:[0-9]*' "$log" | head -n1 | cut -d: -f2 || true)"
+    port="$(grep -o '127.0.0.1:[0-9]*' "$log" | sed -n '1s/.*://p' || true)"
     [[ -n "$port" ]] && break
     sleep 0.1
   done
@@ -161,8 +161,9 @@ stop_proxy() { [[ -z "$proxy_pid" ]] || { kill "$proxy_pid" 2>/dev/null; wait "$
 
 # api PATH: GET through the proxy, body on stdout, fails on a non-2xx status.
 api() { curl -sf --max-time 5 "$proxy_url$1"; }
-api_exists() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$proxy_url$1" | grep -q '^200$'; }
-api_absent() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$proxy_url$1" | grep -q '^404$'; }
+api_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$proxy_url$1"; }
+api_exists() { [[ "$(api_status "$1")" == 200 ]]; }
+api_absent() { [[ "$(api_status "$1")" == 404 ]]; }
 
 # --- the operator as a host process ------------------------------------------------------
 
@@ -177,7 +178,7 @@ start_operator() {
   operator_pids[$name]=$!
   operator_logs[$name]="$log"
   for ((i = 0; i < 100; i++)); do
-    port="$(grep -o 'on port [0-9]*' "$log" | head -n1 | awk '{print $3}' || true)"
+    port="$(grep -o 'on port [0-9]*' "$log" | awk 'NR == 1 {print $3}' || true)"
     [[ -n "$port" ]] && break
     kill -0 "${operator_pids[$name]}" 2>/dev/null || fail "operator $name exited at start: $(tail -n 20 "$log")"
     sleep 0.1

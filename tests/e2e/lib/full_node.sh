@@ -63,7 +63,7 @@ full_node_claim() {
     [[ -x "$kind_cluster" ]] || missing "tests/kind/cluster.sh"
     # Started here when none answers (hack/test.sh starts it in the background meanwhile).
     "$repo_root/tests/kind/engine.sh" start >&2 || fail "no Docker engine answers and tests/kind/engine.sh start failed"
-    if (eval "$("$kind_cluster" env)" && kind get clusters 2>/dev/null | grep -qx "$MINITWIT_KIND_NAME"); then
+    if (eval "$("$kind_cluster" env)" && grep -qx "$MINITWIT_KIND_NAME" <<<"$(kind get clusters 2>/dev/null)"); then
       if [[ -f "$full_node_owner_file" ]] && kill -0 "$(cat "$full_node_owner_file")" 2>/dev/null; then
         fail "the kind cluster $MINITWIT_KIND_NAME belongs to a running test (pid $(cat "$full_node_owner_file"))"
       fi
@@ -194,9 +194,9 @@ install_operator() {
   helm install minitwit-operator "$repo_root/charts/minitwit-operator" --namespace minitwit-system --create-namespace \
     --set image.tag="$operator_tag" --set test.image.repository=minitwit.local/toolbox --set test.image.tag=1 \
     --wait --timeout 5m >&2 || fail "helm install failed"
-  local ready
-  ready="$(kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath='{.status.readyReplicas}')"
-  [[ "$ready" == 2 ]] || fail "install: operator Deployment has $ready ready replicas, want 2"
+  # helm --wait judges the ReplicaSet; the Deployment's status follows a moment later.
+  eventually 30 "the operator Deployment reports 2 ready replicas" holds \
+    '[[ "$(kubectl -n minitwit-system get deploy minitwit-operator -o jsonpath="{.status.readyReplicas}")" == 2 ]]'
   eventually 60 "one operator replica holds the Lease" holds '[[ -n "$(operator_lease_holder)" ]]'
 }
 
