@@ -58,6 +58,15 @@ diagnose() {
   kc get nodes -o wide >&2 || true
   kc get pods -A -o wide >&2 || true
   kc get events -A --sort-by=.lastTimestamp 2>/dev/null | tail -20 >&2 || true
+  # The logs of every pod that is not Ready (its last run too, when it restarted).
+  local pod
+  for pod in $(kc get pods -A -o json 2>/dev/null | jq -r '.items[]
+      | select(any(.status.conditions[]?; .type == "Ready" and .status != "True"))
+      | "\(.metadata.namespace)/\(.metadata.name)"'); do
+    log "logs of $pod (not Ready):"
+    kc -n "${pod%%/*}" logs "${pod#*/}" --all-containers --tail 30 >&2 || true
+    kc -n "${pod%%/*}" logs "${pod#*/}" --all-containers --tail 30 --previous >&2 2>/dev/null || true
+  done
 }
 
 up() {

@@ -4,6 +4,8 @@
 #   tests/kind/engine.sh start    install docker.io if missing, start dockerd, wait for it
 #   tests/kind/engine.sh stop     stop the dockerd this script started
 #   tests/kind/engine.sh status   exit 0 when `docker info` answers
+#   tests/kind/engine.sh prune    remove iptables rules of bridge networks the engine no longer
+#                                 has (start does it after starting dockerd)
 # dockerd's default runtime is tests/kind/runc-wrapper (installed to a fixed path), which
 # drops the capabilities this machine's root does not hold from a container's spec, so
 # that `docker run --privileged` (every kind node) works on VMs like this one.
@@ -55,12 +57,40 @@ start() {
     >>"$log" 2>&1 </dev/null {lock}>&- &
   local i
   for ((i = 0; i < 60; i++)); do
-    answers && { say "dockerd answers ($(docker version --format '{{.Server.Version}}'))"; return 0; }
+    answers && { say "dockerd answers ($(docker version --format '{{.Server.Version}}'))"; prune; return 0; }
     kill -0 "$!" 2>/dev/null || { tail -20 "$log" >&2; die "dockerd exited"; }
     sleep 1
   done
   tail -20 "$log" >&2
   die "dockerd did not answer within 60 s"
+}
+
+# Docker keeps a bridge network's iptables rules until the network is removed. When a data
+# root is wiped with networks in it, their rules stay behind, and a new network on the same
+# subnet (kind's, 172.18.0.0/16, again) inherits a stale `-s SUBNET ! -o OLD-BRIDGE -j
+# MASQUERADE`: traffic between kind nodes is masqueraded to the bridge address, kube-router's
+# BGP peers refuse it, and pods on the workers reach nothing on other nodes. Remove every rule
+# that names a br-<id> bridge that no network of this engine has.
+prune() {
+  answers || die "prune needs a running dockerd"
+  local valid id table rule bridge removed=0
+  valid=" $(for id in $(docker network ls -q --filter driver=bridge); do
+    docker network inspect -f 'br-{{printf "%.12s" .Id}} {{index .Options "com.docker.network.bridge.name"}}' "$id"
+  done | tr '\n' ' ') "
+  for table in nat filter; do
+    while IFS= read -r rule; do
+      bridge="$(grep -oE 'br-[0-9a-f]{12}' <<<"$rule" | sed -n 1p)"
+      [[ $valid == *" $bridge "* ]] && continue
+      # Rules from `iptables -S` are words without quotes (Docker writes no comments).
+      read -ra words <<<"${rule/#-A /-D }"
+      iptables -w -t "$table" "${words[@]}" && removed=$((removed + 1))
+    done < <(iptables -w -t "$table" -S 2>/dev/null | grep -E -- '^-A .*br-[0-9a-f]{12}( |$)')
+  done
+  ((removed == 0)) || say "removed $removed iptables rules of bridge networks that no longer exist"
+  # Their bridges too (a route to the old subnet each).
+  for bridge in $(ip -o link show type bridge | grep -oE 'br-[0-9a-f]{12}' | sort -u); do
+    [[ $valid == *" $bridge "* ]] || { ip link delete "$bridge" && say "removed the bridge $bridge of a network that no longer exists"; }
+  done
 }
 
 stop() {
@@ -80,5 +110,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) answers ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  prune) prune ;;
+  *) echo "usage: $0 start|stop|status|prune" >&2; exit 2 ;;
 esac
