@@ -73,7 +73,7 @@ start() {
 # that names a br-<id> bridge that no network of this engine has.
 prune() {
   answers || die "prune needs a running dockerd"
-  local valid id table rule bridge removed=0
+  local valid id table rule bridge words removed=0
   valid=" $(for id in $(docker network ls -q --filter driver=bridge); do
     docker network inspect -f 'br-{{printf "%.12s" .Id}} {{index .Options "com.docker.network.bridge.name"}}' "$id"
   done | tr '\n' ' ') "
