@@ -15,7 +15,8 @@ fail() { printf '[engine-test] FAIL: %s\n' "$*" >&2; exit 1; }
 stale=br-0123456789ab        # a bridge of no network of this engine
 subnet=198.51.100.0/24       # TEST-NET-2: routes nowhere on this machine
 network=minitwit-engine-test
-rules_of() { { iptables -w -t nat -S; iptables -w -S; } 2>/dev/null | grep -c -- "$1" || true; }
+rules_naming() { { iptables -w -t nat -S; iptables -w -S; } 2>/dev/null | grep -- "$1" || true; }
+rules_of() { rules_naming "$1" | grep -c . || true; }
 cleanup() {
   iptables -w -t nat -D POSTROUTING -s "$subnet" ! -o "$stale" -j MASQUERADE 2>/dev/null || true
   iptables -w -D FORWARD -i "$stale" ! -o "$stale" -j ACCEPT 2>/dev/null || true
@@ -43,14 +44,14 @@ iptables -w -A FORWARD -i "$stale" ! -o "$stale" -j ACCEPT
 
 say "restarting the engine"
 "$engine" stop
-"$engine" start 2>&1 | tee "${TMPDIR:-/tmp}/engine-test.log" >&2
+started="$("$engine" start 2>&1)"
+printf '%s\n' "$started" >&2
 
 left="$(rules_of "$stale")"
-((left == 0)) || fail "$left iptables rules of the stale bridge $stale are left: $({ iptables -w -t nat -S; iptables -w -S; } | grep -- "$stale")"
+((left == 0)) || fail "$left iptables rules of the stale bridge $stale are left: $(rules_naming "$stale")"
 ! ip link show "$stale" >/dev/null 2>&1 || fail "the stale bridge $stale is left"
-grep -qE "removed [0-9]+ iptables rules" "${TMPDIR:-/tmp}/engine-test.log" || fail "engine.sh start did not say what it removed"
+grep -qE "removed [0-9]+ iptables rules" <<<"$started" || fail "engine.sh start did not say what it removed"
 now="$(rules_of "$own")"
 ((now == own_rules)) || fail "the engine's own network $network has $now iptables rules for $own, had $own_rules"
 docker network inspect "$network" >/dev/null || fail "the engine's own network $network is gone"
-rm -f "${TMPDIR:-/tmp}/engine-test.log"
 echo "PASS: start removed the stale bridge's 2 rules and the bridge; kept $now rules of $network"

@@ -73,14 +73,17 @@ start() {
 # that names a br-<id> bridge that no network of this engine has.
 prune() {
   answers || die "prune needs a running dockerd"
-  local valid id table rule bridge words removed=0
-  valid=" $(for id in $(docker network ls -q --filter driver=bridge); do
-    docker network inspect -f 'br-{{printf "%.12s" .Id}} {{index .Options "com.docker.network.bridge.name"}}' "$id"
-  done | tr '\n' ' ') "
+  local id table rule bridge words removed=0
+  local -A valid=()
+  for id in $(docker network ls -q --filter driver=bridge); do
+    for bridge in $(docker network inspect -f 'br-{{printf "%.12s" .Id}} {{index .Options "com.docker.network.bridge.name"}}' "$id"); do
+      valid[$bridge]=1
+    done
+  done
   for table in nat filter; do
     while IFS= read -r rule; do
-      bridge="$(grep -oE 'br-[0-9a-f]{12}' <<<"$rule" | sed -n 1p)"
-      [[ $valid == *" $bridge "* ]] && continue
+      [[ $rule =~ br-[0-9a-f]{12} ]] && bridge="${BASH_REMATCH[0]}"
+      [[ -n ${valid[$bridge]:-} ]] && continue
       # Rules from `iptables -S` are words without quotes (Docker writes no comments).
       read -ra words <<<"${rule/#-A /-D }"
       iptables -w -t "$table" "${words[@]}" && removed=$((removed + 1))
@@ -89,7 +92,7 @@ prune() {
   ((removed == 0)) || say "removed $removed iptables rules of bridge networks that no longer exist"
   # Their bridges too (a route to the old subnet each).
   for bridge in $(ip -o link show type bridge | grep -oE 'br-[0-9a-f]{12}' | sort -u); do
-    [[ $valid == *" $bridge "* ]] || { ip link delete "$bridge" && say "removed the bridge $bridge of a network that no longer exists"; }
+    [[ -n ${valid[$bridge]:-} ]] || { ip link delete "$bridge" && say "removed the bridge $bridge of a network that no longer exists"; }
   done
 }
 

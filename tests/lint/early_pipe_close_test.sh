@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # No pipeline in the project's shell (scripts, and the libraries they source, run under
-# `set -o pipefail`) ends in a reader that stops early: `| head` or `| grep -q/-l/-m`. Such a reader exits after its first match and the writer before it
-# dies of SIGPIPE if it writes again (kubectl writes one line per write), so the pipeline
+# `set -o pipefail`) ends in a reader that stops early: `| head` or `| grep -q/-l/-m`.
+# Such a reader exits after its first match, and the writer before it dies of SIGPIPE if it
+# writes again (kubectl writes one line per write), so the pipeline
 # fails (141) or not depending on scheduling: a check that passes here and fails on a busier
 # machine, or `set -e` ending a script in the middle. Read the whole input instead:
 # `sed -n '1,Np'`, `awk`, or capture the output first and grep a here-string.

@@ -88,9 +88,9 @@ unmount_state() {
       umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || true
     done
   done
-  if grep -q "^$state/" <<<"$(findmnt -rn -o TARGET)"; then
-    die "mounts remain under $state: $(findmnt -rn -o TARGET | grep "^$state/" | tr '\n' ' ')"
-  fi
+  local remaining
+  remaining="$(findmnt -rn -o TARGET | grep "^$state/" | tr '\n' ' ' || true)"
+  [[ -z "$remaining" ]] || die "mounts remain under $state: $remaining"
 }
 
 # A Docker engine on the host sets the FORWARD policy to DROP, which would cut pods off
