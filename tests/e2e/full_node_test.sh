@@ -129,8 +129,9 @@ YAML
   consistently 6 "the outsider pod on $outsider_node cannot reach Postgres ($db_pod_ip on $db_node)" holds '! reaches_db'
   # The same pod reaches an app pod (no policy there): the denial is the policy, not the network.
   app_pod_ip="$(kubectl -n minitwit get pods -l app.kubernetes.io/instance=dev,app.kubernetes.io/component=app -o jsonpath='{.items[0].status.podIP}')"
-  kubectl -n minitwit exec outsider -- socat -T 2 /dev/null "TCP:$app_pod_ip:5000,connect-timeout=3" \
-    || fail "kind: the outsider pod cannot reach an app pod ($app_pod_ip) either: the network, not the policy"
+  reaches_app() { kubectl -n minitwit exec outsider -- socat -T 2 /dev/null "TCP:$app_pod_ip:5000,connect-timeout=3"; }
+  eventually 15 "the outsider pod reaches an app pod ($app_pod_ip; else the denial is the network's, not the policy's)" \
+    reaches_app
   kubectl -n minitwit delete pod outsider --wait=false >&2
   eventually 90 "kubectl top pods answers for the MiniTwit (metrics-server)" \
     holds '[[ -n "$(kubectl -n minitwit top pods --no-headers 2>/dev/null)" ]]'
