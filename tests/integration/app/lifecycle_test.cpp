@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <iostream>
 #include <set>
@@ -57,6 +58,22 @@ TEST_F(LifecycleIT, LatestSurvivesRestartAndIsSharedByReplicas) {
   EXPECT_EQ(LatestOf(second), 43);
   Http(second.port(), "GET", "/fllws/a?latest=44", "", SimHeaders());
   EXPECT_EQ(LatestOf(third), 44);
+}
+
+// The harness sends each app's output to a file for diagnosing failures; a passing test
+// must not leave it behind (a test run starts dozens of apps).
+TEST_F(LifecycleIT, ThePassingTestsAppLogIsRemovedWithTheProcess) {
+  TestDatabase database(*AdminDatabaseUrl());
+  std::string log_path;
+  {
+    AppProcess app(database.url());
+    app.Start();
+    ASSERT_TRUE(app.WaitReady()) << app.Log();
+    log_path = app.log_path();
+    ASSERT_TRUE(std::ifstream(log_path).good()) << "the app's output is not in " << log_path;
+    EXPECT_NE(app.Log().find(R"("msg":"listening")"), std::string::npos) << app.Log();
+  }
+  EXPECT_FALSE(std::ifstream(log_path).good()) << log_path << " is left behind";
 }
 
 TEST_F(LifecycleIT, ReplicasStartingTogetherOnAnEmptyDatabase) {

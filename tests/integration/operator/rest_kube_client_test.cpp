@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -314,7 +315,12 @@ TEST_F(RestKubeClientTest, TokenFileIsReReadWhenItChanges) {
   // requests are refused, so the client must have picked the change up.
   ServiceAccountToken token = IssueToken();
   ASSERT_FALSE(token.empty()) << "the API server issued no service-account token (TokenRequest)";
-  std::string file = ::testing::TempDir() + "/token-" + ns_;
+  const std::string file = ::testing::TempDir() + "/token-" + ns_;
+  // A live credential: removed however the test ends.
+  struct RemoveOnExit {
+    const std::string& path;
+    ~RemoveOnExit() { std::remove(path.c_str()); }
+  } remove_token{file};
   WriteFile(file, token);
   ClusterConnection by_token = connection_;
   by_token.client_cert_pem.clear();

@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
@@ -171,9 +173,19 @@ AppProcess::~AppProcess() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
+  // The log is for diagnosing a failure: kept then (and named), removed otherwise, so a
+  // test run does not leave a file per app process in the temporary directory.
+  if (log_path_.empty()) return;
+  if (::testing::Test::HasFailure()) {
+    std::cerr << "the app's log is kept in " << log_path_ << "\n";
+  } else {
+    std::remove(log_path_.c_str());
+  }
 }
 
 void AppProcess::Start() {
+  // Started again: the earlier run's log goes unless the test has failed (see the destructor).
+  if (!log_path_.empty() && !::testing::Test::HasFailure()) std::remove(log_path_.c_str());
   port_ = FreePort();
   log_path_ = ::testing::TempDir() + "/minitwit_app_" + std::to_string(getpid()) + "_" + std::to_string(port_) + ".log";
   std::map<std::string, std::string> vars;

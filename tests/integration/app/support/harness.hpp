@@ -92,6 +92,8 @@ class AppProcess {
 
   unsigned short port() const { return port_; }
   std::string Log() const;
+  // The file the app's output goes to: removed with the process unless the test failed.
+  const std::string& log_path() const { return log_path_; }
 
  private:
   std::string database_url_;
