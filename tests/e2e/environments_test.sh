@@ -71,9 +71,8 @@ app_pods() {  # NAMESPACE -> sorted names of the app's running pods
     jq -r '.items[] | select(.metadata.deletionTimestamp == null) | .metadata.name' | sort | tr '\n' ' '
 }
 pods_gone() {  # NAMESPACE "POD..." -> succeeds when none of the pods exists any more, terminating or not
-  local names pod
-  names=" $(kubectl -n "$1" get pods -o jsonpath='{.items[*].metadata.name}') "
-  for pod in $2; do [[ "$names" != *" $pod "* ]] || return 1; done
+  local pod
+  for pod in $2; do pod_gone "$1" "$pod" || return 1; done
 }
 managed_psql() { kubectl -n managed-db exec deploy/postgres -- psql -U postgres -d minitwit -tAc "$1"; }
 

@@ -109,11 +109,6 @@ restart_count() {
 pod_ready() {
   [[ "$(kubectl -n "$1" get pod "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
-# pod_gone NAMESPACE POD: the API server answers, with no such pod (an error is not "gone").
-pod_gone() {
-  local found
-  found="$(kubectl -n "$1" get pod --field-selector "metadata.name=$2" -o name)" && [[ -z "$found" ]]
-}
 app_pods() { kubectl -n minitwit get pod -l "app.kubernetes.io/instance=$1,app.kubernetes.io/component=app" -o name; }
 
 # --- load --------------------------------------------------------------------------------

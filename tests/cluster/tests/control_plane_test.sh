@@ -65,11 +65,10 @@ version="$(kubectl version -o json | jq -r .serverVersion.gitVersion)"
 source "$cluster_dir/versions.env"
 [[ "$version" == "$KUBERNETES_VERSION" ]] || fail "server version $version, expected $KUBERNETES_VERSION"
 # kube-apiserver writes this EndpointSlice from a loop that starts after it reports healthy.
-advertised() {
-  kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes \
-    -o jsonpath='{.items[0].endpoints[0].addresses[0]}'
+advertises_node_ip() {
+  [[ "$(kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes \
+    -o jsonpath='{.items[0].endpoints[0].addresses[0]}')" == "$MINITWIT_CLUSTER_NODE_IP" ]]
 }
-advertises_node_ip() { [[ "$(advertised)" == "$MINITWIT_CLUSTER_NODE_IP" ]]; }
 eventually 30 "the kubernetes Service's endpoint is the node IP $MINITWIT_CLUSTER_NODE_IP" advertises_node_ip
 
 say "a Deployment gets its ReplicaSet"

@@ -200,6 +200,12 @@ install_operator() {
   eventually 60 "one operator replica holds the Lease" holds '[[ -n "$(operator_lease_holder)" ]]'
 }
 
+# pod_gone NAMESPACE POD: the API server answers, with no such pod (an error is not "gone").
+pod_gone() {
+  local found
+  found="$(kubectl -n "$1" get pod --field-selector "metadata.name=$2" -o name)" && [[ -z "$found" ]]
+}
+
 # container_pid NAMESPACE POD [CONTAINER]: the host pid of a running container's main process
 # (the node is this host), read from the node's containerd.
 container_pid() {

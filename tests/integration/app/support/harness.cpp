@@ -184,8 +184,6 @@ AppProcess::~AppProcess() {
 }
 
 void AppProcess::Start() {
-  // Started again: the earlier run's log goes unless the test has failed (see the destructor).
-  if (!log_path_.empty() && !::testing::Test::HasFailure()) std::remove(log_path_.c_str());
   port_ = FreePort();
   log_path_ = ::testing::TempDir() + "/minitwit_app_" + std::to_string(getpid()) + "_" + std::to_string(port_) + ".log";
   std::map<std::string, std::string> vars;
