@@ -40,7 +40,8 @@ class ScenarioReplayIT : public AppTest {};
 
 TEST_F(ScenarioReplayIT, FirstTwoThousandActionsSucceed) {
   std::ifstream file(MINITWIT_SCENARIO_CSV);
-  if (!file) GTEST_SKIP() << "scenario data not found at " << MINITWIT_SCENARIO_CSV;
+  ASSERT_TRUE(file) << "missing prerequisite: the course scenario at " << MINITWIT_SCENARIO_CSV
+                    << " (../shared/data beside the repository)";
   constexpr int kActions = 2000;
   std::map<std::string, std::set<std::string>> follows;  // the model
   std::map<std::string, int> tweets;

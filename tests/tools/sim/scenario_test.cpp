@@ -85,8 +85,8 @@ namespace minitwit::sim {
 namespace {
 
 TEST(ScenarioTest, CourseFileHasTheDocumentedShape) {
-  std::ifstream probe(MINITWIT_COURSE_SCENARIO);
-  if (!probe) GTEST_SKIP() << "course scenario not present at " << MINITWIT_COURSE_SCENARIO;
+  ASSERT_TRUE(std::ifstream(MINITWIT_COURSE_SCENARIO)) << "missing prerequisite: the course scenario at "
+                                                       << MINITWIT_COURSE_SCENARIO << " (../shared/data beside the repository)";
   const ScenarioResult result = LoadScenarioFile(MINITWIT_COURSE_SCENARIO);
   ASSERT_TRUE(result.Ok()) << result.error;
   ASSERT_EQ(result.actions.size(), 25922u);
